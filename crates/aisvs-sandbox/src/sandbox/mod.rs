@@ -1,0 +1,1 @@
+//! Running a command in an isolated sandbox (namespaces, Landlock, seccomp deny-list, limits) and the signed vetting record.

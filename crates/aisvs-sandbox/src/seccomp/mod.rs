@@ -1,0 +1,1 @@
+//! Seccomp profiles: recording a workload-specific profile, reading OCI/Kubernetes profiles, and analysing them.

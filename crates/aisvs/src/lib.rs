@@ -1,0 +1,4 @@
+//! aisvs: verifies AI infrastructure against OWASP AISVS chapter C4.
+#![forbid(unsafe_code)]
+
+pub mod cli;
