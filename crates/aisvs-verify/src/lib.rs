@@ -1,4 +1,28 @@
 //! Offline verification of Sigstore bundles, SLSA provenance, OCI image signatures and SBOMs.
+//!
+//! Entry points: [`verify_bundle`], [`verify_provenance`], [`verify_image`] (each returns a
+//! [`Report`] whose `verified` is true only when every required check passed), and [`sniff`]
+//! to recognise evidence files among scan inputs. Nothing here touches the network.
 #![forbid(unsafe_code)]
 
+pub mod artifact;
+pub mod bundle;
 pub mod cli;
+pub mod dsse;
+pub mod error;
+pub mod identity;
+pub mod input;
+pub mod keyed;
+pub mod render;
+pub mod report;
+pub mod sigstore_check;
+pub mod statement;
+pub mod trust;
+
+pub use artifact::{ArtifactDigest, ArtifactInput};
+pub use bundle::{verify_bundle, BundleRequest};
+pub use error::VerifyError;
+pub use identity::{IdentityPolicy, Matcher};
+pub use keyed::PublicKey;
+pub use report::{Check, CheckStatus, Report, Requirement};
+pub use sigstore_check::Signer;
