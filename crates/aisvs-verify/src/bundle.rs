@@ -49,6 +49,7 @@ pub fn required_checks(signer: &Signer) -> Vec<&'static str> {
     match signer {
         Signer::Identity(_) => vec!["signature", "artifact", "certificate chain", "identity", "issuer"],
         Signer::Key(_) => vec!["signature", "artifact", "key"],
+        Signer::CallerDecides => vec!["signature", "artifact", "certificate chain"],
     }
 }
 

@@ -25,6 +25,9 @@ pub enum Signer {
     Identity(IdentityPolicy),
     /// Managed key supplied out of band.
     Key(PublicKey),
+    /// Keyless, but the caller authorises the signer itself (the provenance trusted-builder
+    /// map): no identity/issuer check is recorded here, the facts are returned for the caller.
+    CallerDecides,
 }
 
 /// What a successful verification established about the signer.
@@ -58,7 +61,9 @@ pub fn verify_bundle_checks(
         }
     };
     let outcome = match signer {
-        Signer::Identity(_) => run(&verifier, bundle, artifact, &VerificationPolicy::any_identity()),
+        Signer::Identity(_) | Signer::CallerDecides => {
+            run(&verifier, bundle, artifact, &VerificationPolicy::any_identity())
+        }
         Signer::Key(key) => run(
             &verifier,
             bundle,
@@ -158,6 +163,7 @@ fn check_signer(result: &VerificationResult, signer: &Signer, report: &mut Repor
                 ..SignerFacts::default()
             })
         }
+        Signer::CallerDecides => Some(facts_of(result)),
         Signer::Identity(policy) => {
             let identity = result.identity().map(|i| i.as_str().to_string()).unwrap_or_default();
             let issuer = result.issuer().map(str::to_string);
@@ -176,15 +182,18 @@ fn check_signer(result: &VerificationResult, signer: &Signer, report: &mut Repor
             } else {
                 report.fail("issuer", format!("OIDC issuer {shown:?} does not match {want_issuer}"));
             }
-            let claims = result.certificate().map(|c| c.ci_claims.clone()).unwrap_or_default();
-            let facts = SignerFacts {
-                identity,
-                issuer,
-                source_repository: claims.source_repository_uri.clone(),
-                source_ref: claims.source_repository_ref.clone(),
-            };
-            (identity_ok && issuer_ok).then_some(facts)
+            (identity_ok && issuer_ok).then(|| facts_of(result))
         }
+    }
+}
+
+fn facts_of(result: &VerificationResult) -> SignerFacts {
+    let claims = result.certificate().map(|c| c.ci_claims.clone()).unwrap_or_default();
+    SignerFacts {
+        identity: result.identity().map(|i| i.as_str().to_string()).unwrap_or_default(),
+        issuer: result.issuer().map(str::to_string),
+        source_repository: claims.source_repository_uri,
+        source_ref: claims.source_repository_ref,
     }
 }
 
