@@ -1,15 +1,263 @@
-//! Command-line surface of `aisvs evidence` (placeholder until implemented; it exits 2 and says so).
+//! Command-line surface of `aisvs evidence`: `ingest` reports into the history, `status`
+//! evaluates 4.6.1/4.6.3 from it (and 4.6.2/4.4.1 from evidence files given) at `--at`.
+
+use crate::assessment::{Assessment, Diagnostic, Outcome};
+use crate::error::EvidenceError;
+use crate::history::{default_history_path, History, IngestOutcome};
+use crate::load::{bench_as_scan, load, Evidence};
+use crate::render::{emit, render, Format};
+use crate::rules::kube_bench_462::{evaluate_kube_bench, BenchPolicy, SeverityMap};
+use crate::rules::patch_sla_463::evaluate_patch_sla;
+use crate::rules::scan_cadence_461::{evaluate_scan_cadence, CadencePolicy};
+use crate::secrets::rotation_441::{evaluate_secret_rotation, MAX_AGE};
+use crate::timestamp::{format_time, parse_duration, parse_time};
+use std::path::{Path, PathBuf};
+use time::{Duration, OffsetDateTime};
 
 /// Subcommands of `aisvs evidence`.
 #[derive(clap::Subcommand, Debug)]
 pub enum EvidenceCommand {
-    /// Not implemented yet.
-    #[command(name = "not-implemented", hide = true)]
-    NotImplemented,
+    /// Add Trivy/Grype/kube-bench reports to the findings history.
+    Ingest(IngestArgs),
+    /// Evaluate 4.6.1 and 4.6.3 from the history (plus 4.6.2/4.4.1 from files given) at a point in time.
+    #[command(alias = "report")]
+    Status(StatusArgs),
+}
+
+/// Options of `aisvs evidence ingest`.
+#[derive(clap::Args, Debug)]
+pub struct IngestArgs {
+    /// History file (default: .aisvs/history.sqlite under the current directory).
+    #[arg(long, value_name = "FILE")]
+    pub history: Option<PathBuf>,
+    /// Scan time for reports that carry none (kube-bench, Grype snapshots), RFC 3339.
+    #[arg(long, value_name = "TIME")]
+    pub scanned_at: Option<String>,
+    /// Name the scanned artifact (host name for VM/rootfs/kube-bench reports).
+    #[arg(long, value_name = "NAME")]
+    pub artifact: Option<String>,
+    /// Report files.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+}
+
+/// Options of `aisvs evidence status`.
+#[derive(clap::Args, Debug)]
+pub struct StatusArgs {
+    /// History file (default: .aisvs/history.sqlite under the current directory).
+    #[arg(long, value_name = "FILE")]
+    pub history: Option<PathBuf>,
+    /// Evaluation time (RFC 3339); default: now. Use it for audits and reproducible runs.
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
+    /// An image referenced by workloads (repeatable); default inventory: every artifact in the history.
+    #[arg(long = "image", value_name = "REF")]
+    pub images: Vec<String>,
+    /// A node/host in scope (repeatable).
+    #[arg(long = "host", value_name = "NAME")]
+    pub hosts: Vec<String>,
+    /// Window over which scan gaps are checked.
+    #[arg(long, default_value = "30d", value_name = "DURATION")]
+    pub window: String,
+    /// Patch window for CVSS >= 7.0 findings.
+    #[arg(long, default_value = "48h", value_name = "DURATION")]
+    pub sla: String,
+    /// trivy-checks compliance YAML mapping CIS ids to severities (narrows critical controls).
+    #[arg(long, value_name = "FILE")]
+    pub severity_map: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Write the output to FILE instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Evidence files: kube-bench output, secret metadata dumps, .trivyignore/OpenVEX, offboarding list.
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
 }
 
 /// Runs a subcommand and returns the process exit code.
-pub fn run(_cmd: EvidenceCommand) -> i32 {
-    eprintln!("error: `aisvs evidence` is not implemented yet");
-    2
+pub fn run(cmd: EvidenceCommand) -> i32 {
+    let result = match cmd {
+        EvidenceCommand::Ingest(args) => ingest(&args),
+        EvidenceCommand::Status(args) => status(&args),
+    };
+    result.unwrap_or_else(|message| {
+        eprintln!("error: {message}");
+        2
+    })
+}
+
+/// Parses an optional RFC 3339 option value.
+fn time_option(name: &str, value: Option<&str>) -> Result<Option<OffsetDateTime>, String> {
+    value
+        .map(|v| parse_time(v).ok_or_else(|| format!("--{name} {v:?} is not an RFC 3339 time")))
+        .transpose()
+}
+
+/// Opens the history chosen by `--history` or the default.
+fn open_history(option: Option<&Path>) -> Result<History, String> {
+    let path = match option {
+        Some(p) => p.to_path_buf(),
+        None => default_history_path(
+            &std::env::current_dir()
+                .map_err(|e| format!("cannot read the current directory: {e}"))?,
+        ),
+    };
+    History::open(&path).map_err(|e| e.to_string())
+}
+
+/// `aisvs evidence ingest`.
+fn ingest(args: &IngestArgs) -> Result<i32, String> {
+    let declared = time_option("scanned-at", args.scanned_at.as_deref())?;
+    let mut history = open_history(args.history.as_deref())?;
+    let now = OffsetDateTime::now_utc();
+    let mut failed = false;
+    for file in &args.files {
+        let mut report = match load(file) {
+            Ok(Evidence::Scan(report)) => report,
+            Ok(Evidence::Bench(bench)) => {
+                let host = args.artifact.clone().unwrap_or_else(|| {
+                    file.file_stem()
+                        .map_or_else(|| "node".into(), |s| s.to_string_lossy().into_owned())
+                });
+                bench_as_scan(&bench, &host, declared)
+            }
+            Ok(_) => {
+                eprintln!("error: {}: not a scanner report (evaluate it with `aisvs evidence status FILE`)", file.display());
+                failed = true;
+                continue;
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                failed = true;
+                continue;
+            }
+        };
+        if report.scanned_at.is_none() {
+            report.scanned_at = declared;
+        }
+        if let Some(name) = &args.artifact {
+            report.artifact.aliases.push(report.artifact.name.clone());
+            report.artifact.name = name.clone();
+        }
+        for d in &report.diagnostics {
+            eprintln!("warning: {}: {}", d.path.display(), d.message);
+        }
+        if let Some(t) = report
+            .scanned_at
+            .filter(|t| *t > now + Duration::minutes(5))
+        {
+            eprintln!("warning: {}: scan time {} is in the future of this machine's clock (clock skew?); stored as written", file.display(), format_time(t));
+        }
+        match history.ingest(&report) {
+            Ok(IngestOutcome::Added {
+                findings,
+                same_time_conflict,
+                ..
+            }) => {
+                if same_time_conflict {
+                    eprintln!("warning: {}: another, different report for {} at the same time is already stored", file.display(), report.artifact.name);
+                }
+                let at = report.scanned_at.map(format_time).unwrap_or_default();
+                println!(
+                    "ingested {}: {} {} at {at}, {findings} finding(s)",
+                    file.display(),
+                    report.scanner,
+                    report.artifact.name
+                );
+            }
+            Ok(IngestOutcome::Duplicate { scan_id }) => println!(
+                "skipped {}: duplicate of stored scan #{scan_id}",
+                file.display()
+            ),
+            Err(e @ EvidenceError::NoTimestamp { .. }) => {
+                eprintln!("error: {e}");
+                failed = true;
+            }
+            Err(e) => return Err(e.to_string()),
+        }
+    }
+    Ok(if failed { 2 } else { 0 })
+}
+
+/// `aisvs evidence status`.
+fn status(args: &StatusArgs) -> Result<i32, String> {
+    let at = time_option("at", args.at.as_deref())?.unwrap_or_else(OffsetDateTime::now_utc);
+    let window = parse_duration(&args.window)
+        .ok_or_else(|| format!("--window {:?}: use e.g. 30d, 48h", args.window))?;
+    let sla =
+        parse_duration(&args.sla).ok_or_else(|| format!("--sla {:?}: use e.g. 48h", args.sla))?;
+    let history = open_history(args.history.as_deref())?;
+    let scans = history.scans().map_err(|e| e.to_string())?;
+    let mut diagnostics: Vec<Diagnostic> = Vec::new();
+    for scan in scans.iter().filter(|s| s.scanned_at > at) {
+        diagnostics.push(Diagnostic::warning(
+            &scan.source_path,
+            format!(
+                "scan of {} at {} is after --at {}; ignored",
+                scan.artifact,
+                format_time(scan.scanned_at),
+                format_time(at)
+            ),
+        ));
+    }
+    let mut inventory: Vec<String> = args.images.iter().chain(&args.hosts).cloned().collect();
+    if inventory.is_empty() {
+        inventory = scans.iter().map(|s| s.artifact.clone()).collect();
+        inventory.dedup();
+    }
+    let mut assessments: Vec<Assessment> = evaluate_scan_cadence(
+        &scans,
+        &inventory,
+        at,
+        &CadencePolicy {
+            window,
+            ..CadencePolicy::default()
+        },
+    );
+    let mut series = Vec::with_capacity(scans.len());
+    for scan in scans {
+        let findings = history.findings_of(scan.id).map_err(|e| e.to_string())?;
+        series.push((scan, findings));
+    }
+    let (mut mitigations, mut secrets, mut departures, mut benches) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for file in &args.files {
+        match load(file).map_err(|e| e.to_string())? {
+            Evidence::Mitigations(m) => mitigations.extend(m),
+            Evidence::Secrets(s) => secrets.extend(s),
+            Evidence::Offboarding(d) => departures.extend(d),
+            Evidence::Bench(b) => benches.push(b),
+            Evidence::Scan(_) => diagnostics.push(Diagnostic::warning(
+                file,
+                "scanner report given to status: ingest it first (`aisvs evidence ingest`)",
+            )),
+        }
+    }
+    assessments.extend(evaluate_patch_sla(&series, &mitigations, at, sla));
+    let policy = BenchPolicy {
+        severity_map: match &args.severity_map {
+            Some(p) => Some(SeverityMap::parse_trivy_compliance(
+                &crate::load::read_text(p).map_err(|e| e.to_string())?,
+            )),
+            None => None,
+        },
+        ..BenchPolicy::default()
+    };
+    for bench in &benches {
+        let subject = bench
+            .path
+            .file_stem()
+            .map_or_else(|| "kube-bench".into(), |s| s.to_string_lossy().into_owned());
+        assessments.extend(evaluate_kube_bench(bench, &subject, &policy));
+    }
+    assessments.extend(evaluate_secret_rotation(&secrets, &departures, at, MAX_AGE));
+    emit(
+        &render("evidence-status", &assessments, &diagnostics, args.format),
+        args.output.as_deref(),
+    )?;
+    Ok(i32::from(
+        assessments.iter().any(|a| a.outcome == Outcome::Fail),
+    ))
 }

@@ -1,0 +1,147 @@
+//! The findings history: one SQLite file (WAL mode, busy timeout, one transaction per report).
+//! A file that fails its integrity check is never reset: it is copied aside and the user is told.
+
+mod ingest;
+mod query;
+mod schema;
+
+pub use ingest::IngestOutcome;
+pub use query::{ScanRecord, StoredFinding};
+
+use crate::error::{EvidenceError, Result};
+use rusqlite::{Connection, OpenFlags};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// How long a writer waits for another writer's lock before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// An open history file.
+pub struct History {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl std::fmt::Debug for History {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("History").field("path", &self.path).finish()
+    }
+}
+
+/// Default history location for a scan root: `<root>/.aisvs/history.sqlite`, or the user's
+/// data directory when the root is not writable.
+pub fn default_history_path(root: &Path) -> PathBuf {
+    let dir = root.join(".aisvs");
+    if std::fs::create_dir_all(&dir).is_ok() && is_writable_dir(&dir) {
+        return dir.join("history.sqlite");
+    }
+    let data = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+        .unwrap_or_else(std::env::temp_dir);
+    data.join("aisvs").join("history.sqlite")
+}
+
+/// Whether a file can be created in `dir`.
+fn is_writable_dir(dir: &Path) -> bool {
+    let probe = dir.join(format!(".write-probe-{}", std::process::id()));
+    let ok = std::fs::write(&probe, b"").is_ok();
+    let _ = std::fs::remove_file(&probe);
+    ok
+}
+
+impl History {
+    /// Opens (creating if needed) the history file, checks its integrity and migrates the schema.
+    pub fn open(path: &Path) -> Result<History> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|source| EvidenceError::Read {
+                path: parent.to_path_buf(),
+                source,
+            })?;
+        }
+        let existed = path.exists();
+        let sql = |source| EvidenceError::Sqlite {
+            path: path.to_path_buf(),
+            source,
+        };
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(sql)?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(sql)?;
+        if existed {
+            if let Err(detail) = integrity(&conn) {
+                drop(conn);
+                return Err(corrupt(path, detail));
+            }
+        }
+        let history = History {
+            conn,
+            path: path.to_path_buf(),
+        };
+        match schema::prepare(&history.conn, path) {
+            Err(EvidenceError::Sqlite { source, .. }) if is_corruption(&source) => {
+                drop(history);
+                Err(corrupt(path, source.to_string()))
+            }
+            other => other.map(|()| history),
+        }
+    }
+
+    /// The file this history lives in.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Wraps a SQLite error with the file name.
+    pub(crate) fn sql_error(&self, source: rusqlite::Error) -> EvidenceError {
+        EvidenceError::Sqlite {
+            path: self.path.clone(),
+            source,
+        }
+    }
+}
+
+/// Runs `PRAGMA quick_check`; any answer other than `ok` (or an error) is corruption.
+fn integrity(conn: &Connection) -> std::result::Result<(), String> {
+    let answer: std::result::Result<String, rusqlite::Error> =
+        conn.query_row("PRAGMA quick_check", [], |row| row.get(0));
+    match answer {
+        Ok(text) if text == "ok" => Ok(()),
+        Ok(text) => Err(text),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// Errors that mean "this file is damaged or not a database".
+fn is_corruption(err: &rusqlite::Error) -> bool {
+    matches!(
+        err.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseCorrupt) | Some(rusqlite::ErrorCode::NotADatabase)
+    )
+}
+
+/// Copies the damaged file aside (never deleting or rewriting it) and builds the error.
+fn corrupt(path: &Path, detail: String) -> EvidenceError {
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let mut backup = path.as_os_str().to_owned();
+    backup.push(format!(".corrupt-{stamp}.bak"));
+    let backup = PathBuf::from(backup);
+    let copied = std::fs::copy(path, &backup).is_ok();
+    EvidenceError::CorruptHistory {
+        path: path.to_path_buf(),
+        backup: if copied {
+            backup
+        } else {
+            PathBuf::from("(copy failed)")
+        },
+        detail: detail
+            .lines()
+            .next()
+            .unwrap_or("integrity check failed")
+            .to_string(),
+    }
+}
