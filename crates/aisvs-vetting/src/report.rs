@@ -80,7 +80,7 @@ fn side(summary: Option<&SideSummary>) -> String {
         None => "absent".to_string(),
         Some(s) => match s.pass_rate {
             Some(rate) => format!("{} n={}", percent(rate), s.passed + s.failed),
-            None => format!("ungraded n=0"),
+            None => "ungraded n=0".to_string(),
         },
     }
 }
