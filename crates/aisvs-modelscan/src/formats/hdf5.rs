@@ -1,0 +1,67 @@
+//! Legacy Keras HDF5 (`.h5`): without an HDF5 library, the file is searched for the JSON
+//! `model_config` / `training_config` attribute text (stored uncompressed in attribute messages),
+//! which is then checked like a `.keras` config. No config found means `unknown`, never `safe`.
+
+use super::keras::check_config;
+use crate::dispatch::Ctx;
+use crate::report::{Finding, FindingKind, Format};
+use crate::stream::Stream;
+
+const NEEDLE: &[u8] = b"{\"class_name\":";
+const CHUNK: u64 = 1 << 20;
+const MAX_CONFIG: u64 = 16 << 20;
+
+/// Scans an HDF5 file for Keras configs.
+pub fn scan(s: &mut Stream, ctx: &Ctx, out: &mut Vec<Finding>) -> Format {
+    let mut found = 0u32;
+    let mut pos = 0u64;
+    while pos < s.len() {
+        let take = CHUNK.min(s.len() - pos);
+        let Ok(chunk) = s.seek_to(pos).and_then(|_| s.bytes(take, CHUNK, "hdf5 chunk")) else { break };
+        let hit = chunk.windows(NEEDLE.len()).position(|w| w == NEEDLE);
+        match hit {
+            Some(i) => {
+                let at = pos + i as u64;
+                let end = parse_config_at(s, at, ctx, out);
+                found += u32::from(end.is_some());
+                pos = end.unwrap_or(at + 1);
+            }
+            // Overlap so a needle straddling two chunks is still seen.
+            None if take == CHUNK => pos += CHUNK - NEEDLE.len() as u64,
+            None => break,
+        }
+    }
+    if found == 0 {
+        let detail = "HDF5 file without a Keras model_config: its other content is not analysed";
+        out.push(Finding::new(FindingKind::UnknownFormat, detail, None));
+    }
+    Format::Hdf5
+}
+
+/// Parses the balanced JSON object starting at `at`; returns its end offset when it parsed.
+fn parse_config_at(s: &mut Stream, at: u64, _ctx: &Ctx, out: &mut Vec<Finding>) -> Option<u64> {
+    let take = MAX_CONFIG.min(s.len() - at);
+    let bytes = s.seek_to(at).and_then(|_| s.bytes(take, MAX_CONFIG, "hdf5 config")).ok()?;
+    let mut depth = 0i64;
+    let mut in_string = false;
+    let mut escaped = false;
+    for (i, &b) in bytes.iter().enumerate() {
+        match (in_string, escaped, b) {
+            (true, true, _) => escaped = false,
+            (true, false, b'\\') => escaped = true,
+            (true, false, b'"') => in_string = false,
+            (false, _, b'"') => in_string = true,
+            (false, _, b'{') => depth += 1,
+            (false, _, b'}') => {
+                depth -= 1;
+                if depth == 0 {
+                    let value: serde_json::Value = serde_json::from_slice(&bytes[..=i]).ok()?;
+                    check_config(&value, Some(at), out);
+                    return Some(at + i as u64 + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}

@@ -1,0 +1,14 @@
+//! Per-format scanners. Each one bounds every length by the bytes that remain and reports what
+//! it could not understand instead of guessing.
+
+pub mod compressed;
+pub mod gguf;
+pub mod hdf5;
+pub mod jinja;
+pub mod keras;
+pub mod npy;
+pub mod onnx;
+pub mod safetensors;
+pub mod tar;
+pub mod zip;
+pub mod zipdir;
