@@ -12,6 +12,12 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// Scan manifests, IaC, CI workflows and evidence; judge every AISVS C4 requirement.
+    Scan(crate::commands::scan::ScanArgs),
+    /// Print the C4 catalog with the rules and evidence that cover each requirement.
+    Requirements(crate::commands::catalog_cmds::RequirementsArgs),
+    /// List the rules, or explain one.
+    Rules(crate::commands::catalog_cmds::RulesArgs),
     /// Static payload scan of model files.
     Model {
         #[command(subcommand)]
@@ -54,6 +60,9 @@ pub fn main() -> i32 {
         }
     };
     match cli.command {
+        Command::Scan(args) => crate::commands::scan::run(args),
+        Command::Requirements(args) => crate::commands::catalog_cmds::requirements(args),
+        Command::Rules(args) => crate::commands::catalog_cmds::rules(args),
         Command::Model { cmd } => aisvs_modelscan::cli::run(cmd),
         Command::Sandbox { cmd } => aisvs_sandbox::sandbox_cli::run(cmd),
         Command::Seccomp { cmd } => aisvs_sandbox::seccomp_cli::run(cmd),

@@ -1,0 +1,7 @@
+//! Parsing: YAML/JSON into span-carrying trees; other file kinds are parsed by the model layers that read them.
+
+pub mod node;
+pub mod yaml;
+
+pub use node::{Entry, Node, Route, Seg, Value};
+pub use yaml::{parse_yaml, Document};

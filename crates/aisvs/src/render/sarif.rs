@@ -1,0 +1,111 @@
+//! SARIF 2.1.0: one run, every rule that ran with its AISVS ids, results with locations and fingerprints,
+//! and per-requirement verdicts in `run.properties`.
+
+use serde_json::{json, Value};
+
+use crate::evidence::Severity;
+use crate::report::{Report, Resolved};
+
+/// Renders SARIF 2.1.0 JSON.
+pub fn render(report: &Report) -> String {
+    let rules: Vec<Value> = report
+        .rules
+        .iter()
+        .map(|m| {
+            json!({
+                "id": m.id,
+                "name": m.id,
+                "shortDescription": {"text": m.title},
+                "fullDescription": {"text": m.what},
+                "help": {"text": format!("{}\n\nWhy: {}\n\nRemediation: {}", m.what, m.why, m.remediation)},
+                "defaultConfiguration": {"level": level(m.severity)},
+                "properties": {"aisvs": m.requirements, "tags": m.requirements.iter().map(|r| format!("AISVS-{r}")).collect::<Vec<_>>()},
+            })
+        })
+        .collect();
+    let results: Vec<Value> = report
+        .findings
+        .iter()
+        .map(|&i| {
+            let e = &report.evidence[i];
+            let rule_index = report.rules.iter().position(|m| m.id == e.rule);
+            let locations: Vec<Value> = e.location.iter().map(|l| location(&report.resolve(l), None)).collect();
+            let related: Vec<Value> = e
+                .related
+                .iter()
+                .enumerate()
+                .map(|(n, (l, note))| location(&report.resolve(l), Some((n, note))))
+                .collect();
+            let mut r = json!({
+                "ruleId": e.rule,
+                "level": level(e.severity),
+                "message": {"text": format!("{} [AISVS {}] ({})", e.message, e.requirements.join(", "), e.subject.display)},
+                "locations": locations,
+                "relatedLocations": related,
+                "partialFingerprints": {"aisvs/v1": report.fingerprint(e)},
+                "properties": {"aisvs": e.requirements, "subject": e.subject.display},
+            });
+            if let (Some(idx), Value::Object(m)) = (rule_index, &mut r) {
+                m.insert("ruleIndex".into(), json!(idx));
+            }
+            if let (Some(s), Value::Object(m)) = (&e.suppressed, &mut r) {
+                m.insert(
+                    "suppressions".into(),
+                    json!([{"kind": if s.kind == "waiver" { "external" } else { "inSource" }, "justification": s.reason}]),
+                );
+            }
+            r
+        })
+        .collect();
+    let verdicts: Vec<Value> = report
+        .results
+        .iter()
+        .map(|r| json!({"id": r.requirement.id, "verdict": r.verdict.as_str(), "note": r.note}))
+        .collect();
+    let doc = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "aisvs",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": "https://owasp.org/www-project-artificial-intelligence-security-verification-standard-aisvs-docs/",
+                "rules": rules,
+            }},
+            "originalUriBaseIds": {"%SRCROOT%": {"uri": format!("{}/", report.root.display().to_string().trim_end_matches('/'))}},
+            "results": results,
+            "properties": {"aisvs": {"level": report.level, "requirements": verdicts}},
+        }],
+    });
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".into());
+    s.push('\n');
+    s
+}
+
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::High => "error",
+        Severity::Medium => "warning",
+        Severity::Low | Severity::Info => "note",
+    }
+}
+
+fn location(r: &Resolved, related: Option<(usize, &String)>) -> Value {
+    let mut v = json!({
+        "physicalLocation": {
+            "artifactLocation": {"uri": r.path, "uriBaseId": "%SRCROOT%"},
+            "region": {
+                "startLine": r.start_line,
+                "startColumn": r.start_column,
+                "endLine": r.end_line,
+                "endColumn": r.end_column.max(1),
+            },
+        },
+        "logicalLocations": [{"fullyQualifiedName": r.route}],
+    });
+    if let (Some((id, note)), Value::Object(m)) = (related, &mut v) {
+        m.insert("id".into(), json!(id));
+        m.insert("message".into(), json!({"text": note}));
+    }
+    v
+}
