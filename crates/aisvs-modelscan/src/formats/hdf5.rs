@@ -7,7 +7,10 @@ use crate::dispatch::Ctx;
 use crate::report::{Finding, FindingKind, Format};
 use crate::stream::Stream;
 
-const NEEDLE: &[u8] = b"{\"class_name\":";
+/// Both Keras 2 (`{"class_name": …`) and Keras 3 (`{"module": …, "class_name": …`) configs contain it.
+const NEEDLE: &[u8] = b"\"class_name\"";
+/// How far before the needle the object's opening brace may be.
+const LOOKBEHIND: u64 = 512;
 const CHUNK: u64 = 1 << 20;
 const MAX_CONFIG: u64 = 16 << 20;
 
@@ -21,10 +24,10 @@ pub fn scan(s: &mut Stream, ctx: &Ctx, out: &mut Vec<Finding>) -> Format {
         let hit = chunk.windows(NEEDLE.len()).position(|w| w == NEEDLE);
         match hit {
             Some(i) => {
-                let at = pos + i as u64;
-                let end = parse_config_at(s, at, ctx, out);
+                let hit = pos + i as u64;
+                let end = opening_brace(s, hit).and_then(|at| parse_config_at(s, at, ctx, out));
                 found += u32::from(end.is_some());
-                pos = end.unwrap_or(at + 1);
+                pos = end.unwrap_or(hit + 1);
             }
             // Overlap so a needle straddling two chunks is still seen.
             None if take == CHUNK => pos += CHUNK - NEEDLE.len() as u64,
@@ -36,6 +39,13 @@ pub fn scan(s: &mut Stream, ctx: &Ctx, out: &mut Vec<Finding>) -> Format {
         out.push(Finding::new(FindingKind::UnknownFormat, detail, None));
     }
     Format::Hdf5
+}
+
+/// The last `{` shortly before `hit`: the start of the object that holds the first `"class_name"`.
+fn opening_brace(s: &mut Stream, hit: u64) -> Option<u64> {
+    let from = hit.saturating_sub(LOOKBEHIND);
+    let window = s.seek_to(from).and_then(|_| s.bytes(hit - from, LOOKBEHIND, "hdf5 lookbehind")).ok()?;
+    window.iter().rposition(|&b| b == b'{').map(|i| from + i as u64)
 }
 
 /// Parses the balanced JSON object starting at `at`; returns its end offset when it parsed.

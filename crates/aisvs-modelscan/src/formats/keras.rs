@@ -27,33 +27,33 @@ fn module_allowed(module: &str) -> bool {
     ["keras", "tf_keras", "tensorflow.keras"].iter().any(|root| module == *root || module.starts_with(&format!("{root}.")))
 }
 
-/// Walks a Keras config tree and reports code-bearing constructs. Iterative: hostile depth cannot
+/// Walks a Keras config tree and reports code-bearing constructs, located by JSON pointer. Iterative: hostile depth cannot
 /// exhaust the stack (serde_json already caps nesting at 128).
 pub fn check_config(root: &Value, offset: Option<u64>, out: &mut Vec<Finding>) {
-    let mut pending = vec![root];
-    while let Some(v) = pending.pop() {
+    let mut pending = vec![(String::new(), root)];
+    while let Some((path, v)) = pending.pop() {
         match v {
-            Value::Array(items) => pending.extend(items.iter()),
+            Value::Array(items) => pending.extend(items.iter().enumerate().map(|(i, item)| (format!("{path}/{i}"), item))),
             Value::Object(map) => {
                 let class = map.get("class_name").and_then(Value::as_str).unwrap_or("");
                 let name = map.get("config").and_then(|c| c.get("name")).and_then(Value::as_str).unwrap_or("?");
                 if class == "Lambda" || class == "__lambda__" || map.get("function_type").and_then(Value::as_str) == Some("lambda") {
-                    let detail = format!("Lambda layer {name:?} carries serialized Python code (run at load with safe_mode off or in legacy HDF5)");
+                    let detail = format!("{path}: Lambda layer {name:?} carries serialized Python code (run at load with safe_mode off or in legacy HDF5)");
                     out.push(Finding::new(FindingKind::KerasLambda, detail, offset));
                 }
                 if let Some(module) = map.get("module").and_then(Value::as_str) {
                     if !module_allowed(module) {
-                        let detail = format!("config references module {module:?} (class {class:?}): Keras imports it at load time");
+                        let detail = format!("{path}: config references module {module:?} (class {class:?}): Keras imports it at load time");
                         out.push(Finding::new(FindingKind::KerasModuleReference, detail, offset));
                     }
                 }
                 if let Some(registered) = map.get("registered_name").and_then(Value::as_str) {
                     if registered.contains('>') {
-                        let detail = format!("custom object {registered:?} needs user code that this scan cannot see");
+                        let detail = format!("{path}: custom object {registered:?} needs user code that this scan cannot see");
                         out.push(Finding::new(FindingKind::KerasCustomObject, detail, offset));
                     }
                 }
-                pending.extend(map.values());
+                pending.extend(map.iter().map(|(k, item)| (format!("{path}/{k}"), item)));
             }
             _ => {}
         }

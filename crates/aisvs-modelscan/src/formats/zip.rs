@@ -34,7 +34,9 @@ pub fn scan(s: &mut Stream, ctx: &Ctx, out: &mut Vec<Finding>) -> Format {
     for entry in &dir.entries {
         let mut local = Vec::new();
         container_checks(entry, &mut seen, &mut local);
-        let is_tensor = torch_prefix.as_ref().is_some_and(|p| is_torch_storage(&entry.name, p));
+        // Tensor storages (torch) and Keras weight files are raw data their loaders never unpickle.
+        let is_tensor = torch_prefix.as_ref().is_some_and(|p| is_torch_storage(&entry.name, p))
+            || (format == Format::Keras && entry.name.ends_with(".weights.h5"));
         if entry.name.ends_with('/') || entry.is_symlink() {
             // directories carry no data; links were reported by container_checks
         } else if is_tensor {
@@ -51,7 +53,7 @@ pub fn scan(s: &mut Stream, ctx: &Ctx, out: &mut Vec<Finding>) -> Format {
         }
     }
     if skipped_tensors > 0 {
-        let detail = format!("{skipped_tensors} bytes of tensor storage members skipped (raw data, never unpickled)");
+        let detail = format!("{skipped_tensors} bytes of tensor/weight members skipped (raw data, never unpickled)");
         out.push(Finding::new(FindingKind::Note, detail, None));
     }
     format
