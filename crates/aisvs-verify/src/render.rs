@@ -15,6 +15,14 @@ pub fn render_text(report: &Report) -> String {
         };
         let _ = writeln!(out, "  {mark} {}: {}", check.name, check.detail);
     }
+    for item in &report.evidence {
+        let mark = match item.status {
+            CheckStatus::Pass => "✓",
+            CheckStatus::Fail => "✗",
+            CheckStatus::Skipped => "–",
+        };
+        let _ = writeln!(out, "    {mark} {}: {}", item.name, item.detail);
+    }
     for (key, value) in &report.facts {
         let _ = writeln!(out, "  · {key}: {value}");
     }

@@ -57,6 +57,10 @@ pub struct Report {
     pub failed_checks: Vec<String>,
     /// Facts established along the way (signer identity, builder id, SLSA level, …).
     pub facts: BTreeMap<String, String>,
+    /// Per-item results (one per signature/attestation/SBOM found in an image); they inform
+    /// the aggregate checks above but do not gate `verified` themselves.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<Check>,
 }
 
 impl Report {
@@ -70,6 +74,7 @@ impl Report {
             checks: Vec::new(),
             failed_checks: Vec::new(),
             facts: BTreeMap::new(),
+            evidence: Vec::new(),
         }
     }
 

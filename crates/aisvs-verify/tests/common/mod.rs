@@ -21,3 +21,4 @@ pub fn identity(san: &str, issuer: &str) -> Signer {
 pub const GH: &str = "https://token.actions.githubusercontent.com";
 /// slsa-github-generator reusable workflows prefix.
 pub const GG: &str = "https://github.com/slsa-framework/slsa-github-generator/.github/workflows/";
+pub mod oci;
