@@ -118,4 +118,6 @@ pub struct Evidence {
     pub remediation: String,
     /// Set when a failure was suppressed.
     pub suppressed: Option<Suppression>,
+    /// The location holds a secret: renderers never print its source text (messages carry a redacted form).
+    pub sensitive: bool,
 }

@@ -14,6 +14,7 @@ pub mod render;
 pub mod report;
 pub mod rules;
 pub mod run;
+pub mod secrets;
 pub mod source;
 pub mod suppress;
 pub mod verdict;

@@ -1,6 +1,8 @@
 //! Parsing: YAML/JSON into span-carrying trees; other file kinds are parsed by the model layers that read them.
 
+pub mod dockerfile;
 pub mod node;
+pub mod terraform;
 pub mod yaml;
 
 pub use node::{Entry, Node, Route, Seg, Value};

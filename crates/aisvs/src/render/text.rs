@@ -70,7 +70,12 @@ pub fn frame(out: &mut String, report: &Report, e: &Evidence) {
             r.path, r.start_line, r.start_column
         );
         let _ = writeln!(out, "{pad} |");
-        let text = file.line_text(r.start_line);
+        // A line that holds a secret is never echoed; the message carries the redacted value.
+        let text = if e.sensitive {
+            "<line not shown: contains a secret>"
+        } else {
+            file.line_text(r.start_line)
+        };
         let _ = writeln!(out, "{} | {}", r.start_line, text);
         let len = if r.end_line == r.start_line {
             r.end_column.saturating_sub(r.start_column).max(1)

@@ -1,6 +1,8 @@
 //! Rules: the registry (one explicit line per rule), the rule trait and the helpers rules report through.
 
 mod container_flag;
+mod evidence_files;
+mod iac;
 mod k8s_allow_privilege_escalation;
 mod k8s_capabilities;
 mod k8s_host_namespaces;
@@ -12,6 +14,8 @@ mod k8s_resource_limits;
 mod k8s_run_as_non_root;
 mod k8s_sandbox_runtime;
 mod k8s_seccomp;
+mod network;
+mod runtime;
 pub mod sink;
 
 pub use sink::EvidenceSink;
@@ -76,7 +80,7 @@ pub trait Rule: Send + Sync {
 
 /// Every rule, in registration order. Adding a rule is one line here.
 pub fn registry() -> Vec<Box<dyn Rule>> {
-    vec![
+    let core: Vec<Box<dyn Rule>> = vec![
         Box::new(k8s_seccomp::Seccomp::default()),
         Box::new(k8s_capabilities::Capabilities::default()),
         Box::new(k8s_privileged::Privileged),
@@ -88,7 +92,13 @@ pub fn registry() -> Vec<Box<dyn Rule>> {
         Box::new(k8s_resource_limits::ResourceLimits),
         Box::new(k8s_run_as_non_root::RunAsNonRoot),
         Box::new(k8s_sandbox_runtime::SandboxRuntime::default()),
-    ]
+    ];
+    core.into_iter()
+        .chain(runtime::rules())
+        .chain(network::rules())
+        .chain(iac::rules())
+        .chain(evidence_files::rules())
+        .collect()
 }
 
 /// Reads a typed option value from a rule's option table.

@@ -39,6 +39,7 @@ impl EvidenceSink {
             related: Vec::new(),
             remediation: self.meta.remediation.to_string(),
             suppressed: None,
+            sensitive: false,
         });
         let last = self.items.len() - 1;
         &mut self.items[last]

@@ -1,0 +1,1 @@
+//! Dockerfile parsing with spans (filled in by the IaC work).

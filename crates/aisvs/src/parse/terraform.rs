@@ -1,0 +1,1 @@
+//! Terraform HCL parsing with spans (filled in by the IaC work).
