@@ -40,14 +40,26 @@ pub fn verify_bundle(request: &BundleRequest) -> Result<Report, VerifyError> {
         request.bundle.display().to_string(),
         vec![Requirement::SignatureAndSbom],
     );
-    verify_loaded_bundle(&bundle, &request.artifact, &request.signer, &trust, &mut report)?;
+    verify_loaded_bundle(
+        &bundle,
+        &request.artifact,
+        &request.signer,
+        &trust,
+        &mut report,
+    )?;
     Ok(report.finish(&required_checks(&request.signer)))
 }
 
 /// The checks without which a bundle is never "verified".
 pub fn required_checks(signer: &Signer) -> Vec<&'static str> {
     match signer {
-        Signer::Identity(_) => vec!["signature", "artifact", "certificate chain", "identity", "issuer"],
+        Signer::Identity(_) => vec![
+            "signature",
+            "artifact",
+            "certificate chain",
+            "identity",
+            "issuer",
+        ],
         Signer::Key(_) => vec!["signature", "artifact", "key"],
         Signer::CallerDecides => vec!["signature", "artifact", "certificate chain"],
     }
@@ -110,7 +122,10 @@ pub fn describe_bundle(bundle: &Bundle) -> String {
         .iter()
         .map(|e| format!("{}/{}", e.kind_version.kind(), e.kind_version.version()))
         .collect();
-    let tsa = material.timestamp_verification_data.rfc3161_timestamps.len();
+    let tsa = material
+        .timestamp_verification_data
+        .rfc3161_timestamps
+        .len();
     format!(
         "{}, {content}, {} Rekor entr{} [{}], {tsa} RFC 3161 timestamp(s)",
         bundle.media_type(),

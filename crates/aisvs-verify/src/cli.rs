@@ -66,13 +66,23 @@ impl SignerArgs {
     fn signer(&self) -> Result<Signer, VerifyError> {
         if let Some(key) = &self.key {
             if self.identity.is_some() || self.identity_regex.is_some() {
-                return Err(VerifyError::usage("give either --key or --identity, not both"));
+                return Err(VerifyError::usage(
+                    "give either --key or --identity, not both",
+                ));
             }
             return Ok(Signer::Key(PublicKey::load(key)?));
         }
         Ok(Signer::Identity(IdentityPolicy {
-            identity: Matcher::from_options("identity", self.identity.as_deref(), self.identity_regex.as_deref())?,
-            issuer: Matcher::from_options("issuer", self.issuer.as_deref(), self.issuer_regex.as_deref())?,
+            identity: Matcher::from_options(
+                "identity",
+                self.identity.as_deref(),
+                self.identity_regex.as_deref(),
+            )?,
+            issuer: Matcher::from_options(
+                "issuer",
+                self.issuer.as_deref(),
+                self.issuer_regex.as_deref(),
+            )?,
         }))
     }
 }
@@ -163,7 +173,10 @@ pub struct ImageArgs {
     pub signer: SignerArgs,
 }
 
-fn artifact_of(file: &Option<PathBuf>, digest: &Option<String>) -> Result<Option<ArtifactInput>, VerifyError> {
+fn artifact_of(
+    file: &Option<PathBuf>,
+    digest: &Option<String>,
+) -> Result<Option<ArtifactInput>, VerifyError> {
     Ok(match (file, digest) {
         (Some(path), _) => Some(ArtifactInput::File(path.clone())),
         (None, Some(text)) => Some(ArtifactInput::Digest(ArtifactDigest::parse(text)?)),
@@ -176,8 +189,16 @@ fn provenance_request(args: &ProvenanceArgs) -> Result<ProvenanceRequest, Verify
         .source_ref
         .clone()
         .or_else(|| args.source_tag.as_ref().map(|t| format!("refs/tags/{t}")))
-        .or_else(|| args.source_branch.as_ref().map(|b| format!("refs/heads/{b}")));
-    let keys = args.key.iter().map(|k| PublicKey::load(k)).collect::<Result<Vec<_>, _>>()?;
+        .or_else(|| {
+            args.source_branch
+                .as_ref()
+                .map(|b| format!("refs/heads/{b}"))
+        });
+    let keys = args
+        .key
+        .iter()
+        .map(|k| PublicKey::load(k))
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(ProvenanceRequest {
         provenance: args.provenance.clone(),
         artifact: artifact_of(&args.artifact, &args.digest)?,
@@ -213,9 +234,15 @@ fn execute(cmd: &VerifyCommand) -> Result<(Report, Format), VerifyError> {
             };
             Ok((verify_bundle(&request)?, args.signer.format))
         }
-        VerifyCommand::Provenance(args) => Ok((verify_provenance(&provenance_request(args)?)?, args.format)),
+        VerifyCommand::Provenance(args) => {
+            Ok((verify_provenance(&provenance_request(args)?)?, args.format))
+        }
         VerifyCommand::Image(args) => {
-            let image_digest = args.image_digest.as_deref().map(ArtifactDigest::parse).transpose()?;
+            let image_digest = args
+                .image_digest
+                .as_deref()
+                .map(ArtifactDigest::parse)
+                .transpose()?;
             let request = ImageRequest {
                 layout: args.oci_layout.clone(),
                 image_digest,

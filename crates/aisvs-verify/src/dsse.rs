@@ -44,15 +44,30 @@ impl Envelope {
             return Err(VerifyError::input(
                 path,
                 STEP,
-                format!("{} signatures (more than {MAX_SIGNATURES})", raw_signatures.len()),
+                format!(
+                    "{} signatures (more than {MAX_SIGNATURES})",
+                    raw_signatures.len()
+                ),
             ));
         }
         let mut signatures = Vec::new();
         for (index, sig) in raw_signatures.iter().enumerate() {
-            let keyid = sig.get("keyid").and_then(Value::as_str).unwrap_or("").to_string();
-            let bytes = sig.get("sig").and_then(Value::as_str).and_then(decode_b64).ok_or_else(|| {
-                VerifyError::input(path, STEP, format!("signatures[{index}].sig is missing or not base64"))
-            })?;
+            let keyid = sig
+                .get("keyid")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
+            let bytes = sig
+                .get("sig")
+                .and_then(Value::as_str)
+                .and_then(decode_b64)
+                .ok_or_else(|| {
+                    VerifyError::input(
+                        path,
+                        STEP,
+                        format!("signatures[{index}].sig is missing or not base64"),
+                    )
+                })?;
             signatures.push((keyid, bytes));
         }
         Ok(Envelope {
@@ -79,7 +94,11 @@ impl Envelope {
     ///
     /// When `key_id` is given, only signatures carrying exactly that `keyid` count.
     /// Returns a description of the verifying signature, or why none verified.
-    pub fn verify_with_keys(&self, keys: &[PublicKey], key_id: Option<&str>) -> Result<String, String> {
+    pub fn verify_with_keys(
+        &self,
+        keys: &[PublicKey],
+        key_id: Option<&str>,
+    ) -> Result<String, String> {
         if self.signatures.is_empty() {
             return Err("envelope has no signatures".to_string());
         }
@@ -88,7 +107,9 @@ impl Envelope {
         for (index, (keyid, sig)) in self.signatures.iter().enumerate() {
             if let Some(wanted) = key_id {
                 if keyid != wanted {
-                    reasons.push(format!("signature {index}: keyid {keyid:?} is not {wanted:?}"));
+                    reasons.push(format!(
+                        "signature {index}: keyid {keyid:?} is not {wanted:?}"
+                    ));
                     continue;
                 }
             }
@@ -128,8 +149,9 @@ mod tests {
 
     #[test]
     fn missing_fields_are_named() {
-        let err = Envelope::from_value(Path::new("e.json"), &serde_json::json!({"payload": "aGk="}))
-            .expect_err("bad");
+        let err =
+            Envelope::from_value(Path::new("e.json"), &serde_json::json!({"payload": "aGk="}))
+                .expect_err("bad");
         assert!(err.to_string().contains("payloadType"), "{err}");
         let err = Envelope::from_value(
             Path::new("e.json"),

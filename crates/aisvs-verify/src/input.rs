@@ -44,7 +44,11 @@ pub fn parse_json(
         VerifyError::input(
             path,
             step,
-            format!("invalid JSON at line {} column {}: {e}", e.line(), e.column()),
+            format!(
+                "invalid JSON at line {} column {}: {e}",
+                e.line(),
+                e.column()
+            ),
         )
     })
 }
@@ -84,7 +88,10 @@ mod tests {
         let err = parse_json(Path::new("b.json"), "parse bundle JSON", "{\n \"a\": }")
             .expect_err("invalid");
         let text = err.to_string();
-        assert!(text.starts_with("b.json: parse bundle JSON: invalid JSON at line 2"), "{text}");
+        assert!(
+            text.starts_with("b.json: parse bundle JSON: invalid JSON at line 2"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -126,7 +126,10 @@ mod tests {
     #[test]
     fn garbage_pem_is_an_input_error() {
         let err = PublicKey::from_pem("k.pem", "not a key").expect_err("bad");
-        assert!(err.to_string().starts_with("k.pem: parse public key"), "{err}");
+        assert!(
+            err.to_string().starts_with("k.pem: parse public key"),
+            "{err}"
+        );
     }
 
     /// Test helper: DER ECDSA-Sig-Value → fixed 32+32 bytes.

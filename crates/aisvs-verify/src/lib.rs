@@ -18,15 +18,17 @@ pub mod provenance;
 pub mod render;
 pub mod report;
 pub mod sigstore_check;
+pub mod sniff;
 pub mod statement;
 pub mod trust;
 
 pub use artifact::{ArtifactDigest, ArtifactInput};
 pub use bundle::{verify_bundle, BundleRequest};
 pub use error::VerifyError;
-pub use image::{verify_image, ImageRequest};
 pub use identity::{IdentityPolicy, Matcher};
+pub use image::{verify_image, ImageRequest};
 pub use keyed::PublicKey;
 pub use provenance::{verify_provenance, ProvenancePolicy, ProvenanceRequest};
 pub use report::{Check, CheckStatus, Report, Requirement};
 pub use sigstore_check::Signer;
+pub use sniff::{sniff, EvidenceKind};

@@ -65,7 +65,11 @@ pub struct Report {
 
 impl Report {
     /// Starts an empty, unverified report.
-    pub fn new(command: &'static str, input: impl Into<String>, supports: Vec<Requirement>) -> Self {
+    pub fn new(
+        command: &'static str,
+        input: impl Into<String>,
+        supports: Vec<Requirement>,
+    ) -> Self {
         Report {
             command,
             input: input.into(),
@@ -79,7 +83,12 @@ impl Report {
     }
 
     /// Records a check.
-    pub fn push(&mut self, name: impl Into<String>, status: CheckStatus, detail: impl Into<String>) {
+    pub fn push(
+        &mut self,
+        name: impl Into<String>,
+        status: CheckStatus,
+        detail: impl Into<String>,
+    ) {
         self.checks.push(Check {
             name: name.into(),
             status,

@@ -14,8 +14,8 @@ use crate::trust::TrustRoot;
 use sigstore_verify::crypto::parse_certificate_info;
 use sigstore_verify::types::{Artifact, ArtifactDigest, Bundle, DigestBytes, HashAlgorithm};
 use sigstore_verify::{
-    CertificateError, Error, PublicKeyVerificationPolicy, TransparencyLogError,
-    VerificationPolicy, VerificationResult, Verifier,
+    CertificateError, Error, PublicKeyVerificationPolicy, TransparencyLogError, VerificationPolicy,
+    VerificationResult, Verifier,
 };
 
 /// Who is trusted to have signed.
@@ -61,9 +61,12 @@ pub fn verify_bundle_checks(
         }
     };
     let outcome = match signer {
-        Signer::Identity(_) | Signer::CallerDecides => {
-            run(&verifier, bundle, artifact, &VerificationPolicy::any_identity())
-        }
+        Signer::Identity(_) | Signer::CallerDecides => run(
+            &verifier,
+            bundle,
+            artifact,
+            &VerificationPolicy::any_identity(),
+        ),
         Signer::Key(key) => run(
             &verifier,
             bundle,
@@ -117,18 +120,29 @@ fn run(
     })
 }
 
-fn record_success(result: &VerificationResult, bundle: &Bundle, trust: &TrustRoot, report: &mut Report) {
+fn record_success(
+    result: &VerificationResult,
+    bundle: &Bundle,
+    trust: &TrustRoot,
+    report: &mut Report,
+) {
     if result.certificate_verified() {
         let window = result
             .certificate()
             .map(|c| format!(" (valid {} – {})", c.not_before, c.not_after))
             .unwrap_or_default();
-        report.pass("certificate chain", format!("chains to {}{window}", trust.label));
+        report.pass(
+            "certificate chain",
+            format!("chains to {}{window}", trust.label),
+        );
     } else {
         report.skip("certificate chain", "keyed signature: no certificate");
     }
     if result.sct_verified() {
-        report.pass("SCT", "embedded signed certificate timestamp verified with a trusted CT log key");
+        report.pass(
+            "SCT",
+            "embedded signed certificate timestamp verified with a trusted CT log key",
+        );
     } else {
         report.skip("SCT", "no certificate, so no SCT to verify");
     }
@@ -140,21 +154,41 @@ fn record_success(result: &VerificationResult, bundle: &Bundle, trust: &TrustRoo
         if bundle.has_inclusion_promise() {
             how.push("signed entry timestamp (SET)");
         }
-        report.pass("transparency log", format!("Rekor entry verified: {}", how.join(", ")));
+        report.pass(
+            "transparency log",
+            format!("Rekor entry verified: {}", how.join(", ")),
+        );
     } else {
         report.skip("transparency log", "no transparency-log entry verified");
     }
-    let times: Vec<String> = result.verified_timestamps().iter().map(|t| t.to_string()).collect();
+    let times: Vec<String> = result
+        .verified_timestamps()
+        .iter()
+        .map(|t| t.to_string())
+        .collect();
     if times.is_empty() {
         report.skip("signing time", "no verified timestamp (keyed signature)");
     } else {
-        report.pass("signing time", format!("verified time(s): {}", times.join(", ")));
+        report.pass(
+            "signing time",
+            format!("verified time(s): {}", times.join(", ")),
+        );
     }
-    report.pass("signature", "signature verifies over the artifact / DSSE envelope");
-    report.pass("artifact", "bundle describes the given artifact (digest / in-toto subject)");
+    report.pass(
+        "signature",
+        "signature verifies over the artifact / DSSE envelope",
+    );
+    report.pass(
+        "artifact",
+        "bundle describes the given artifact (digest / in-toto subject)",
+    );
 }
 
-fn check_signer(result: &VerificationResult, signer: &Signer, report: &mut Report) -> Option<SignerFacts> {
+fn check_signer(
+    result: &VerificationResult,
+    signer: &Signer,
+    report: &mut Report,
+) -> Option<SignerFacts> {
     match signer {
         Signer::Key(key) => {
             report.pass("key", format!("signed by the given key {}", key.describe()));
@@ -165,22 +199,37 @@ fn check_signer(result: &VerificationResult, signer: &Signer, report: &mut Repor
         }
         Signer::CallerDecides => Some(facts_of(result)),
         Signer::Identity(policy) => {
-            let identity = result.identity().map(|i| i.as_str().to_string()).unwrap_or_default();
+            let identity = result
+                .identity()
+                .map(|i| i.as_str().to_string())
+                .unwrap_or_default();
             let issuer = result.issuer().map(str::to_string);
             let identity_ok = policy.identity.matches(&identity);
             let issuer_ok = issuer.as_deref().is_some_and(|i| policy.issuer.matches(i));
             let want = policy.identity.describe();
             if identity_ok {
-                report.pass("identity", format!("certificate SAN {identity:?} matches {want}"));
+                report.pass(
+                    "identity",
+                    format!("certificate SAN {identity:?} matches {want}"),
+                );
             } else {
-                report.fail("identity", format!("certificate SAN {identity:?} does not match {want}"));
+                report.fail(
+                    "identity",
+                    format!("certificate SAN {identity:?} does not match {want}"),
+                );
             }
             let want_issuer = policy.issuer.describe();
             let shown = issuer.as_deref().unwrap_or("<none>");
             if issuer_ok {
-                report.pass("issuer", format!("OIDC issuer {shown:?} matches {want_issuer}"));
+                report.pass(
+                    "issuer",
+                    format!("OIDC issuer {shown:?} matches {want_issuer}"),
+                );
             } else {
-                report.fail("issuer", format!("OIDC issuer {shown:?} does not match {want_issuer}"));
+                report.fail(
+                    "issuer",
+                    format!("OIDC issuer {shown:?} does not match {want_issuer}"),
+                );
             }
             (identity_ok && issuer_ok).then(|| facts_of(result))
         }
@@ -188,9 +237,15 @@ fn check_signer(result: &VerificationResult, signer: &Signer, report: &mut Repor
 }
 
 fn facts_of(result: &VerificationResult) -> SignerFacts {
-    let claims = result.certificate().map(|c| c.ci_claims.clone()).unwrap_or_default();
+    let claims = result
+        .certificate()
+        .map(|c| c.ci_claims.clone())
+        .unwrap_or_default();
     SignerFacts {
-        identity: result.identity().map(|i| i.as_str().to_string()).unwrap_or_default(),
+        identity: result
+            .identity()
+            .map(|i| i.as_str().to_string())
+            .unwrap_or_default(),
         issuer: result.issuer().map(str::to_string),
         source_repository: claims.source_repository_uri,
         source_ref: claims.source_repository_ref,
@@ -200,10 +255,16 @@ fn facts_of(result: &VerificationResult) -> SignerFacts {
 /// When the cryptography failed, still say whether the (unverified) identity would match, so a
 /// wrong-signer bundle is reported as such even if it is also broken.
 fn explain_identity_of_unverified(bundle: &Bundle, policy: &IdentityPolicy, report: &mut Report) {
-    let Some(info) = bundle.signing_certificate().and_then(|c| parse_certificate_info(c).ok()) else {
+    let Some(info) = bundle
+        .signing_certificate()
+        .and_then(|c| parse_certificate_info(c).ok())
+    else {
         return;
     };
-    let identity = info.identity.map(|i| i.as_str().to_string()).unwrap_or_default();
+    let identity = info
+        .identity
+        .map(|i| i.as_str().to_string())
+        .unwrap_or_default();
     if !policy.identity.matches(&identity) {
         report.fail(
             "identity",
@@ -226,7 +287,9 @@ pub fn classify(error: &Error) -> &'static str {
         Error::Certificate(_) => "certificate chain",
         Error::TransparencyLog(TransparencyLogError::InclusionProof(_)) => "inclusion proof",
         Error::TransparencyLog(TransparencyLogError::Checkpoint(_)) => "checkpoint",
-        Error::TransparencyLog(TransparencyLogError::InclusionPromise(_)) => "signed entry timestamp",
+        Error::TransparencyLog(TransparencyLogError::InclusionPromise(_)) => {
+            "signed entry timestamp"
+        }
         Error::TransparencyLog(TransparencyLogError::EntryMismatch(_)) => "log entry consistency",
         Error::TransparencyLog(TransparencyLogError::IntegratedTime(_)) => "integrated time",
         Error::TransparencyLog(_) => "transparency log",

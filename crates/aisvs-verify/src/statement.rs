@@ -46,18 +46,26 @@ impl Statement {
     pub fn from_value(path: &Path, mut value: Value) -> Result<Self, VerifyError> {
         const STEP: &str = "parse in-toto statement";
         let text = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).map(str::to_string);
-        let statement_type = text(&value, "_type")
-            .ok_or_else(|| VerifyError::input(path, STEP, "missing _type"))?;
+        let statement_type =
+            text(&value, "_type").ok_or_else(|| VerifyError::input(path, STEP, "missing _type"))?;
         let predicate_type = text(&value, "predicateType")
             .ok_or_else(|| VerifyError::input(path, STEP, "missing predicateType"))?;
         let mut subjects = Vec::new();
-        for entry in value.get("subject").and_then(Value::as_array).into_iter().flatten() {
+        for entry in value
+            .get("subject")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             let digest = entry
                 .get("digest")
                 .and_then(Value::as_object)
                 .map(|map| {
                     map.iter()
-                        .filter_map(|(k, v)| v.as_str().map(|s| (k.to_ascii_lowercase(), s.to_ascii_lowercase())))
+                        .filter_map(|(k, v)| {
+                            v.as_str()
+                                .map(|s| (k.to_ascii_lowercase(), s.to_ascii_lowercase()))
+                        })
                         .collect()
                 })
                 .unwrap_or_default();
@@ -66,7 +74,10 @@ impl Statement {
                 digest,
             });
         }
-        let predicate = value.get_mut("predicate").map(Value::take).unwrap_or(Value::Null);
+        let predicate = value
+            .get_mut("predicate")
+            .map(Value::take)
+            .unwrap_or(Value::Null);
         Ok(Statement {
             statement_type,
             predicate_type,
@@ -79,7 +90,9 @@ impl Statement {
     pub fn matching_subject(&self, known: &KnownDigests) -> Option<&Subject> {
         self.subjects.iter().find(|subject| {
             subject.digest.iter().any(|(algorithm, value)| {
-                known.get(algorithm).is_some_and(|expected| expected == value)
+                known
+                    .get(algorithm)
+                    .is_some_and(|expected| expected == value)
             })
         })
     }
@@ -91,7 +104,12 @@ impl Statement {
             .iter()
             .take(5)
             .map(|s| {
-                let digest = s.digest.iter().next().map(|(a, h)| format!("{a}:{h}")).unwrap_or_default();
+                let digest = s
+                    .digest
+                    .iter()
+                    .next()
+                    .map(|(a, h)| format!("{a}:{h}"))
+                    .unwrap_or_default();
                 format!("{} {digest}", s.name)
             })
             .collect();
@@ -116,9 +134,18 @@ mod tests {
                 "subject": [{"name": "a", "digest": {"sha256": "AB"}}]}),
         )
         .expect("parse");
-        let hit = KnownDigests { sha256: Some("ab".into()), sha512: None };
-        let miss = KnownDigests { sha256: Some("cd".into()), sha512: None };
-        assert_eq!(st.matching_subject(&hit).map(|s| s.name.as_str()), Some("a"));
+        let hit = KnownDigests {
+            sha256: Some("ab".into()),
+            sha512: None,
+        };
+        let miss = KnownDigests {
+            sha256: Some("cd".into()),
+            sha512: None,
+        };
+        assert_eq!(
+            st.matching_subject(&hit).map(|s| s.name.as_str()),
+            Some("a")
+        );
         assert!(st.matching_subject(&miss).is_none());
     }
 

@@ -9,7 +9,9 @@ use std::path::Path;
 const DEFAULT_IDENTITY: &str = "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main";
 
 fn read_trimmed(path: &Path) -> Option<String> {
-    std::fs::read_to_string(path).ok().map(|s| s.trim().to_string())
+    std::fs::read_to_string(path)
+        .ok()
+        .map(|s| s.trim().to_string())
 }
 
 /// Runs one case; Ok(verified) or Err(input error text). Both Err and Ok(false) mean "rejected".
@@ -33,7 +35,9 @@ fn run_case(dir: &Path) -> Result<bool, String> {
         signer,
         trusted_root: root.exists().then_some(root),
     };
-    verify_bundle(&request).map(|r| r.verified).map_err(|e| e.to_string())
+    verify_bundle(&request)
+        .map(|r| r.verified)
+        .map_err(|e| e.to_string())
 }
 
 #[test]
@@ -50,7 +54,11 @@ fn all_conformance_bundle_verify_cases_match_expected_verdicts() {
     let mut wrong = Vec::new();
     let (mut passes, mut fails) = (0, 0);
     for dir in &cases {
-        let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+        let name = dir
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_string();
         let expect_pass = !name.ends_with("_fail");
         let outcome = run_case(dir);
         let verified = matches!(outcome, Ok(true));

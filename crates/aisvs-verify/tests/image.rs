@@ -38,7 +38,12 @@ fn signed_image_with_signed_sbom_attestation_verifies() {
     fx.finish();
     let report = verify_image(&keyed(dir.path(), &fx.public_key_file())).expect("runs");
     assert!(report.verified, "{:#?}", report);
-    for check in ["signature", "sbom attached", "sbom signed", "sbom describes image"] {
+    for check in [
+        "signature",
+        "sbom attached",
+        "sbom signed",
+        "sbom describes image",
+    ] {
         assert_eq!(status(&report, check), "Pass", "{check}");
     }
     assert_eq!(report.evidence.len(), 2);
@@ -69,9 +74,21 @@ fn signature_for_another_digest_and_sbom_about_another_image_fail() {
     fx.finish();
     let report = verify_image(&keyed(dir.path(), &fx.public_key_file())).expect("runs");
     assert!(!report.verified);
-    let signature = report.checks.iter().find(|c| c.name == "signature").expect("check");
-    assert!(signature.detail.contains("payload binding"), "{}", signature.detail);
-    assert!(signature.detail.contains("subject is not the image"), "{}", signature.detail);
+    let signature = report
+        .checks
+        .iter()
+        .find(|c| c.name == "signature")
+        .expect("check");
+    assert!(
+        signature.detail.contains("payload binding"),
+        "{}",
+        signature.detail
+    );
+    assert!(
+        signature.detail.contains("subject is not the image"),
+        "{}",
+        signature.detail
+    );
 }
 
 #[test]
@@ -81,7 +98,8 @@ fn unsigned_sbom_referrer_is_attached_but_not_signed() {
     let image = fx.image_digest.clone();
     fx.sign_image(&image);
     let sbom = json!({"spdxVersion": "SPDX-2.3", "SPDXID": "SPDXRef-DOCUMENT",
-        "packages": [{"name": "app", "SPDXID": "SPDXRef-app", "versionInfo": image}]}).to_string();
+        "packages": [{"name": "app", "SPDXID": "SPDXRef-app", "versionInfo": image}]})
+    .to_string();
     let blob = fx.blob(sbom.as_bytes());
     fx.manifest(
         vec![json!({"mediaType": "application/spdx+json", "digest": blob, "size": sbom.len()})],
@@ -105,14 +123,35 @@ fn missing_blob_is_an_input_error_naming_the_file() {
     fx.sign_image(&image);
     fx.finish();
     // Remove the signature payload blob.
-    let index: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join("index.json")).expect("read")).expect("json");
-    let sig_manifest = index["manifests"][1]["digest"].as_str().expect("digest").to_string();
-    let manifest: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.path().join("blobs/sha256").join(sig_manifest.trim_start_matches("sha256:"))).expect("read")).expect("json");
-    let payload = manifest["layers"][0]["digest"].as_str().expect("digest").trim_start_matches("sha256:").to_string();
+    let index: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("index.json")).expect("read"),
+    )
+    .expect("json");
+    let sig_manifest = index["manifests"][1]["digest"]
+        .as_str()
+        .expect("digest")
+        .to_string();
+    let manifest: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(
+            dir.path()
+                .join("blobs/sha256")
+                .join(sig_manifest.trim_start_matches("sha256:")),
+        )
+        .expect("read"),
+    )
+    .expect("json");
+    let payload = manifest["layers"][0]["digest"]
+        .as_str()
+        .expect("digest")
+        .trim_start_matches("sha256:")
+        .to_string();
     std::fs::remove_file(dir.path().join("blobs/sha256").join(&payload)).expect("rm");
     let err = verify_image(&keyed(dir.path(), &fx.public_key_file())).expect_err("missing blob");
     let text = err.to_string();
-    assert!(text.contains(&payload) && text.contains("read blob") && text.contains("missing"), "{text}");
+    assert!(
+        text.contains(&payload) && text.contains("read blob") && text.contains("missing"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -133,24 +172,44 @@ fn stored_cosign_save_layout_is_signed_but_has_no_sbom() {
     let request = ImageRequest {
         layout: stored_layout(),
         image_digest: None,
-        signer: identity(&format!("{GG}generator_container_slsa3.yml@refs/tags/v2.1.0"), GH),
+        signer: identity(
+            &format!("{GG}generator_container_slsa3.yml@refs/tags/v2.1.0"),
+            GH,
+        ),
         trusted_root: None,
     };
     let report = verify_image(&request).expect("runs");
     assert!(!report.verified, "no SBOM ⇒ 4.2.3 not met");
-    assert_eq!(report.facts.get("image").map(String::as_str), Some("sha256:234e2c830c2fb31ac5671789d22adfe44d30c3ee831d01beae5e237841a13122"));
+    assert_eq!(
+        report.facts.get("image").map(String::as_str),
+        Some("sha256:234e2c830c2fb31ac5671789d22adfe44d30c3ee831d01beae5e237841a13122")
+    );
     assert_eq!(status(&report, "signature"), "Pass", "{:#?}", report.checks);
     assert_eq!(status(&report, "sbom attached"), "Fail");
-    assert!(report.facts.get("provenance").is_some_and(|p| p.contains("signed SLSA provenance")));
+    assert!(report
+        .facts
+        .get("provenance")
+        .is_some_and(|p| p.contains("signed SLSA provenance")));
 
     let wrong = ImageRequest {
-        signer: identity("https://github.com/evil/fork/.github/workflows/x.yml@refs/heads/main", GH),
+        signer: identity(
+            "https://github.com/evil/fork/.github/workflows/x.yml@refs/heads/main",
+            GH,
+        ),
         ..request
     };
     let report = verify_image(&wrong).expect("runs");
-    let signature = report.checks.iter().find(|c| c.name == "signature").expect("check");
+    let signature = report
+        .checks
+        .iter()
+        .find(|c| c.name == "signature")
+        .expect("check");
     assert_eq!(format!("{:?}", signature.status), "Fail");
-    assert!(signature.detail.contains("identity"), "{}", signature.detail);
+    assert!(
+        signature.detail.contains("identity"),
+        "{}",
+        signature.detail
+    );
 }
 
 #[test]
@@ -158,7 +217,8 @@ fn oci_referrer_with_sigstore_bundle_verifies_offline() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut fx = Fixture::new(dir.path());
     fx.index.clear(); // only the referrer; the image manifest itself is not in the layout
-    let bundle = std::fs::read(vectors().join("cosign/oci-attestation.sigstore.json")).expect("bundle");
+    let bundle =
+        std::fs::read(vectors().join("cosign/oci-attestation.sigstore.json")).expect("bundle");
     let blob = fx.blob(&bundle);
     let subject = "sha256:732112270d7e59418a8c080b134b24cabd67d250d0d0147a97ed95ba5c280aa4";
     let bundle_type = "application/vnd.dev.sigstore.bundle.v0.3+json";

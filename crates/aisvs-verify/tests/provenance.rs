@@ -38,8 +38,15 @@ fn run(request: &ProvenanceRequest) -> Report {
 }
 
 fn assert_verified(report: &Report) {
-    assert!(report.verified, "{} should verify: {:#?}", report.input, report.checks);
-    assert_eq!(report.facts.get("slsa_build_level").map(String::as_str), Some("3"));
+    assert!(
+        report.verified,
+        "{} should verify: {:#?}",
+        report.input, report.checks
+    );
+    assert_eq!(
+        report.facts.get("slsa_build_level").map(String::as_str),
+        Some("3")
+    );
 }
 
 fn assert_failed(report: &Report, check: &str) {
@@ -65,14 +72,21 @@ fn artifact_for(folder: &str, run: &str) -> ArtifactInput {
     if folder == "gha_generic-v2.1.0" {
         digest("sha256:376e7e01348585b6e6643bc6663146b9d525d9b41228bf180eaeb4d4a3706caa")
     } else {
-        ArtifactInput::File(vectors().join(format!("slsa-verifier/{folder}/binary-linux-amd64-{run}")))
+        ArtifactInput::File(
+            vectors().join(format!("slsa-verifier/{folder}/binary-linux-amd64-{run}")),
+        )
     }
 }
 
 #[test]
 fn slsa_github_generator_v2_1_0_provenances_verify_at_l3() {
     for (folder, suffix) in generator_sets() {
-        for run_name in ["workflow_dispatch", "push-v14", "push-v14.2", "push-v13.0.30"] {
+        for run_name in [
+            "workflow_dispatch",
+            "push-v14",
+            "push-v14.2",
+            "push-v13.0.30",
+        ] {
             let file = format!("slsa-verifier/{folder}/binary-linux-amd64-{run_name}{suffix}");
             let mut p = policy(EXAMPLE);
             if run_name == "push-v14" {
@@ -88,29 +102,56 @@ fn slsa_github_generator_mismatches_name_the_failed_condition() {
     for (folder, suffix) in generator_sets() {
         let file = |run: &str| format!("slsa-verifier/{folder}/binary-linux-amd64-{run}{suffix}");
         let wrong_source = policy("github.com/laurentsimon/slsa-verifier-test-gen");
-        let report = run(&request(&file("push-v14"), artifact_for(folder, "push-v14"), wrong_source));
+        let report = run(&request(
+            &file("push-v14"),
+            artifact_for(folder, "push-v14"),
+            wrong_source,
+        ));
         assert_failed(&report, "source repository");
 
         let mut branch = policy(EXAMPLE);
         branch.source_ref = Some("refs/heads/master".into());
-        let report = run(&request(&file("workflow_dispatch"), artifact_for(folder, "workflow_dispatch"), branch));
+        let report = run(&request(
+            &file("workflow_dispatch"),
+            artifact_for(folder, "workflow_dispatch"),
+            branch,
+        ));
         assert_failed(&report, "source ref");
 
         let mut tag = policy(EXAMPLE);
         tag.source_ref = Some("refs/tags/v13.0.29".into());
-        let report = run(&request(&file("push-v13.0.30"), artifact_for(folder, "push-v13.0.30"), tag));
+        let report = run(&request(
+            &file("push-v13.0.30"),
+            artifact_for(folder, "push-v13.0.30"),
+            tag,
+        ));
         assert_failed(&report, "source ref");
 
         let mut builder = policy(EXAMPLE);
         builder.expected_builder_ids = vec![format!("{GG}not-trusted.yml")];
-        let report = run(&request(&file("push-v14"), artifact_for(folder, "push-v14"), builder));
-        let expected = if folder.contains("delegator") { "builder id" } else { "trusted builder (L3)" };
+        let report = run(&request(
+            &file("push-v14"),
+            artifact_for(folder, "push-v14"),
+            builder,
+        ));
+        let expected = if folder.contains("delegator") {
+            "builder id"
+        } else {
+            "trusted builder (L3)"
+        };
         assert_failed(&report, expected);
 
         let wrong_artifact = digest(&format!("sha256:{}", "0".repeat(64)));
         let report = run(&request(&file("push-v14"), wrong_artifact, policy(EXAMPLE)));
         assert!(!report.verified);
-        assert!(report.failed_checks.iter().any(|c| c == "artifact" || c == "subject digest"), "{:?}", report.failed_checks);
+        assert!(
+            report
+                .failed_checks
+                .iter()
+                .any(|c| c == "artifact" || c == "subject digest"),
+            "{:?}",
+            report.failed_checks
+        );
     }
 }
 
@@ -119,26 +160,49 @@ fn github_artifact_attestations_need_the_builder_to_be_named() {
     let module = "sha256:06ce330900a7d6403bc8d88e5dfad6aeeb8ae40179f66bb89e69c8bf6f6b1a0b";
     let rules = "github.com/aspect-build/rules_lint";
     let mut named = policy(rules);
-    named.expected_builder_ids = vec!["https://github.com/bazel-contrib/publish-to-bcr/.github/workflows/publish.yaml".into()];
-    assert_verified(&run(&request("slsa-verifier/bcr/MODULE.bazel.intoto.jsonl", digest(module), named.clone())));
+    named.expected_builder_ids = vec![
+        "https://github.com/bazel-contrib/publish-to-bcr/.github/workflows/publish.yaml".into(),
+    ];
+    assert_verified(&run(&request(
+        "slsa-verifier/bcr/MODULE.bazel.intoto.jsonl",
+        digest(module),
+        named.clone(),
+    )));
 
-    let report = run(&request("slsa-verifier/bcr/MODULE.bazel.intoto.jsonl", digest(module), policy(rules)));
+    let report = run(&request(
+        "slsa-verifier/bcr/MODULE.bazel.intoto.jsonl",
+        digest(module),
+        policy(rules),
+    ));
     assert_failed(&report, "trusted builder (L3)");
 
-    let report = run(&request("slsa-verifier/bcr/MODULE-wrong-signer.bazel.intoto.jsonl", digest(module), named));
+    let report = run(&request(
+        "slsa-verifier/bcr/MODULE-wrong-signer.bazel.intoto.jsonl",
+        digest(module),
+        named,
+    ));
     assert_failed(&report, "trusted builder (L3)");
 
     let mut ruleset = policy(rules);
-    ruleset.expected_builder_ids = vec!["https://github.com/bazel-contrib/.github/.github/workflows/release_ruleset.yaml".into()];
+    ruleset.expected_builder_ids = vec![
+        "https://github.com/bazel-contrib/.github/.github/workflows/release_ruleset.yaml".into(),
+    ];
     let tarball = "sha256:1636f443b01c9ee310ee5834956d0dce374c3d3bf8d4cebc9f6b86f8304b4982";
-    assert_verified(&run(&request("slsa-verifier/bcr/rules_lint-v1.3.1.tar.gz.intoto.jsonl", digest(tarball), ruleset)));
+    assert_verified(&run(&request(
+        "slsa-verifier/bcr/rules_lint-v1.3.1.tar.gz.intoto.jsonl",
+        digest(tarball),
+        ruleset,
+    )));
 }
 
 fn gcb_keys() -> Vec<PublicKey> {
-    ["global-pae-google-hosted-worker_1.key", "global-pae-provenanceSigner_1.key"]
-        .iter()
-        .map(|k| PublicKey::load(&vectors().join("slsa-verifier/gcb-keys").join(k)).expect("key"))
-        .collect()
+    [
+        "global-pae-google-hosted-worker_1.key",
+        "global-pae-provenanceSigner_1.key",
+    ]
+    .iter()
+    .map(|k| PublicKey::load(&vectors().join("slsa-verifier/gcb-keys").join(k)).expect("key"))
+    .collect()
 }
 
 #[test]
@@ -148,10 +212,17 @@ fn google_cloud_build_keyed_provenance() {
         ("v1.0-gcloud-container-github-single.json", true),
         ("v1.0-gcloud-container-github.json", true),
         ("v1.0-gcloud-container-github-v1.0-valid.json", true),
-        ("v1.0-gcloud-container-github-single-invalid-sig.json", false),
+        (
+            "v1.0-gcloud-container-github-single-invalid-sig.json",
+            false,
+        ),
         ("v1.0-gcloud-container-github-both-invalid-sig.json", false),
     ] {
-        let mut req = request(&format!("slsa-verifier/gcb-v1.0/{file}"), digest(image), policy("github.com/khalkie/gcb-prod-prov"));
+        let mut req = request(
+            &format!("slsa-verifier/gcb-v1.0/{file}"),
+            digest(image),
+            policy("github.com/khalkie/gcb-prod-prov"),
+        );
         req.keys = gcb_keys();
         let report = run(&req);
         if expect {
@@ -161,7 +232,11 @@ fn google_cloud_build_keyed_provenance() {
         }
     }
     // The derived bare envelope verifies the same way; without a key it is never verified.
-    let mut req = request("derived/gcb-v1.0-gcloud-container-github-single.dsse.json", digest(image), policy("github.com/khalkie/gcb-prod-prov"));
+    let mut req = request(
+        "derived/gcb-v1.0-gcloud-container-github-single.dsse.json",
+        digest(image),
+        policy("github.com/khalkie/gcb-prod-prov"),
+    );
     req.keys = gcb_keys();
     assert_verified(&run(&req));
     req.keys.clear();
@@ -170,17 +245,26 @@ fn google_cloud_build_keyed_provenance() {
 
 #[test]
 fn vsa_with_raw_p1363_signature() {
-    let key = PublicKey::load(&vectors().join("slsa-verifier/vsa/vsa_signing_public_key.pem")).expect("key");
+    let key = PublicKey::load(&vectors().join("slsa-verifier/vsa/vsa_signing_public_key.pem"))
+        .expect("key");
     let vsa = VsaPolicy {
-        verifier_ids: vec!["https://bcid.corp.google.com/verifier/bcid_package_enforcer/v0.1".into()],
-        resource_uri: Some("gce_image://gke-node-images:gke-12615-gke1418000-cos-101-17162-463-29-c-cgpv1-pre".into()),
+        verifier_ids: vec![
+            "https://bcid.corp.google.com/verifier/bcid_package_enforcer/v0.1".into(),
+        ],
+        resource_uri: Some(
+            "gce_image://gke-node-images:gke-12615-gke1418000-cos-101-17162-463-29-c-cgpv1-pre"
+                .into(),
+        ),
         levels: vec!["BCID_L1".into(), "SLSA_BUILD_LEVEL_2".into()],
         subject: Some("gce_image_id:8970095005306000053".into()),
     };
     let mut req = ProvenanceRequest {
         provenance: vectors().join("slsa-verifier/vsa/gke-gce-pre.bcid-vsa.jsonl"),
         artifact: None,
-        policy: ProvenancePolicy { vsa, ..ProvenancePolicy::default() },
+        policy: ProvenancePolicy {
+            vsa,
+            ..ProvenancePolicy::default()
+        },
         keys: vec![key],
         key_id: Some("keystore://76574:prod:vsa_signing_public_key".into()),
         trusted_root: None,

@@ -35,7 +35,11 @@ fn b64() -> base64::engine::GeneralPurpose {
 pub fn pem_certificate_der(pem: &str) -> Option<Vec<u8>> {
     let start = pem.find("-----BEGIN CERTIFICATE-----")? + "-----BEGIN CERTIFICATE-----".len();
     let end = start + pem.get(start..)?.find("-----END CERTIFICATE-----")?;
-    let body: String = pem.get(start..end)?.chars().filter(|c| !c.is_whitespace()).collect();
+    let body: String = pem
+        .get(start..end)?
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
     b64().decode(body).ok()
 }
 
@@ -53,25 +57,50 @@ fn material(layer: &Descriptor) -> Result<Value, String> {
         material["tlogEntries"] = json!([rekor_entry(rekor)?]);
     }
     if let Some(ts) = layer.annotation(TIMESTAMP_ANNOTATION) {
-        let ts: Value = serde_json::from_str(ts).map_err(|e| format!("timestamp annotation: {e}"))?;
+        let ts: Value =
+            serde_json::from_str(ts).map_err(|e| format!("timestamp annotation: {e}"))?;
         if let Some(token) = ts.get("SignedRFC3161Timestamp").and_then(Value::as_str) {
-            material["timestampVerificationData"] = json!({"rfc3161Timestamps": [{"signedTimestamp": token}]});
+            material["timestampVerificationData"] =
+                json!({"rfc3161Timestamps": [{"signedTimestamp": token}]});
         }
     }
     Ok(material)
 }
 
 fn rekor_entry(annotation: &str) -> Result<Value, String> {
-    let rekor: Value = serde_json::from_str(annotation).map_err(|e| format!("Rekor bundle annotation: {e}"))?;
-    let payload = rekor.get("Payload").ok_or("Rekor bundle annotation has no Payload")?;
-    let body = payload.get("body").and_then(Value::as_str).ok_or("Rekor payload has no body")?;
-    let decoded = b64().decode(body).map_err(|e| format!("Rekor body is not base64: {e}"))?;
-    let body_json: Value = serde_json::from_slice(&decoded).map_err(|e| format!("Rekor body is not JSON: {e}"))?;
-    let kind = body_json.get("kind").and_then(Value::as_str).ok_or("Rekor body has no kind")?;
-    let version = body_json.get("apiVersion").and_then(Value::as_str).ok_or("Rekor body has no apiVersion")?;
-    let log_id_hex = payload.get("logID").and_then(Value::as_str).ok_or("Rekor payload has no logID")?;
+    let rekor: Value =
+        serde_json::from_str(annotation).map_err(|e| format!("Rekor bundle annotation: {e}"))?;
+    let payload = rekor
+        .get("Payload")
+        .ok_or("Rekor bundle annotation has no Payload")?;
+    let body = payload
+        .get("body")
+        .and_then(Value::as_str)
+        .ok_or("Rekor payload has no body")?;
+    let decoded = b64()
+        .decode(body)
+        .map_err(|e| format!("Rekor body is not base64: {e}"))?;
+    let body_json: Value =
+        serde_json::from_slice(&decoded).map_err(|e| format!("Rekor body is not JSON: {e}"))?;
+    let kind = body_json
+        .get("kind")
+        .and_then(Value::as_str)
+        .ok_or("Rekor body has no kind")?;
+    let version = body_json
+        .get("apiVersion")
+        .and_then(Value::as_str)
+        .ok_or("Rekor body has no apiVersion")?;
+    let log_id_hex = payload
+        .get("logID")
+        .and_then(Value::as_str)
+        .ok_or("Rekor payload has no logID")?;
     let log_id = hex::decode(log_id_hex).map_err(|e| format!("logID is not hex: {e}"))?;
-    let number = |key: &str| payload.get(key).and_then(Value::as_i64).map(|n| n.to_string());
+    let number = |key: &str| {
+        payload
+            .get(key)
+            .and_then(Value::as_i64)
+            .map(|n| n.to_string())
+    };
     Ok(json!({
         "logIndex": number("logIndex").ok_or("Rekor payload has no logIndex")?,
         "logId": {"keyId": b64().encode(log_id)},
@@ -90,7 +119,9 @@ pub fn legacy_bundle(layer: &Descriptor, content: &SignedContent<'_>) -> Result<
     });
     match content {
         SignedContent::Payload(payload) => {
-            let signature = layer.annotation(SIGNATURE_ANNOTATION).ok_or("no signature annotation")?;
+            let signature = layer
+                .annotation(SIGNATURE_ANNOTATION)
+                .ok_or("no signature annotation")?;
             bundle["messageSignature"] = json!({
                 "messageDigest": {"algorithm": "SHA2_256", "digest": b64().encode(Sha256::digest(payload))},
                 "signature": signature,
@@ -98,7 +129,8 @@ pub fn legacy_bundle(layer: &Descriptor, content: &SignedContent<'_>) -> Result<
         }
         SignedContent::Envelope(envelope) => bundle["dsseEnvelope"] = (*envelope).clone(),
     }
-    Bundle::from_json(&bundle.to_string()).map_err(|e| format!("annotations do not form a valid bundle: {e}"))
+    Bundle::from_json(&bundle.to_string())
+        .map_err(|e| format!("annotations do not form a valid bundle: {e}"))
 }
 
 /// The `docker-manifest-digest` a simple-signing payload binds to.

@@ -11,7 +11,12 @@ const REF_NAME: &str = "org.opencontainers.image.ref.name";
 const KIND: &str = "kind";
 
 fn is_signature_kind(kind: &str) -> bool {
-    matches!(kind, "dev.cosignproject.cosign/sigs" | "dev.cosignproject.cosign/atts" | "dev.cosignproject.cosign/sboms")
+    matches!(
+        kind,
+        "dev.cosignproject.cosign/sigs"
+            | "dev.cosignproject.cosign/atts"
+            | "dev.cosignproject.cosign/sboms"
+    )
 }
 
 fn is_cosign_tag(name: &str) -> bool {
@@ -19,13 +24,19 @@ fn is_cosign_tag(name: &str) -> bool {
 }
 
 /// Chooses the image: the given digest, else the single non-signature entry of `index.json`.
-pub fn select_image(layout: &Layout, wanted: Option<&ArtifactDigest>) -> Result<ArtifactDigest, VerifyError> {
+pub fn select_image(
+    layout: &Layout,
+    wanted: Option<&ArtifactDigest>,
+) -> Result<ArtifactDigest, VerifyError> {
     if let Some(digest) = wanted {
         return Ok(digest.clone());
     }
     let mut candidates: Vec<&Descriptor> = Vec::new();
     for d in &layout.index {
-        if d.annotation(KIND).is_some_and(is_signature_kind) || d.annotation(REF_NAME).is_some_and(is_cosign_tag) || d.artifact_type.is_some() {
+        if d.annotation(KIND).is_some_and(is_signature_kind)
+            || d.annotation(REF_NAME).is_some_and(is_cosign_tag)
+            || d.artifact_type.is_some()
+        {
             continue;
         }
         if layout.has_blob(&d.digest) && layout.json_blob(&d.digest)?.get("subject").is_some() {
@@ -34,18 +45,29 @@ pub fn select_image(layout: &Layout, wanted: Option<&ArtifactDigest>) -> Result<
         candidates.push(d);
     }
     match candidates.as_slice() {
-        [one] => ArtifactDigest::parse(&one.digest).map_err(|e| VerifyError::input(&layout.dir, "select image", e)),
-        [] => Err(VerifyError::input(&layout.dir.join("index.json"), "select image", "no image manifest in index.json")),
+        [one] => ArtifactDigest::parse(&one.digest)
+            .map_err(|e| VerifyError::input(&layout.dir, "select image", e)),
+        [] => Err(VerifyError::input(
+            layout.dir.join("index.json"),
+            "select image",
+            "no image manifest in index.json",
+        )),
         many => Err(VerifyError::usage(format!(
             "{}: several images in the layout; choose one with --image-digest ({})",
             layout.dir.display(),
-            many.iter().map(|d| d.digest.as_str()).collect::<Vec<_>>().join(", ")
+            many.iter()
+                .map(|d| d.digest.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         ))),
     }
 }
 
 /// Every manifest that may sign, attest or describe `image`, with how it was found.
-pub fn signature_manifests(layout: &Layout, image: &ArtifactDigest) -> Result<Vec<(Descriptor, String)>, VerifyError> {
+pub fn signature_manifests(
+    layout: &Layout,
+    image: &ArtifactDigest,
+) -> Result<Vec<(Descriptor, String)>, VerifyError> {
     let image_digest = image.display();
     let tag_prefix = format!("sha256-{}", image.hex);
     let mut found: Vec<(Descriptor, String)> = Vec::new();
@@ -54,7 +76,10 @@ pub fn signature_manifests(layout: &Layout, image: &ArtifactDigest) -> Result<Ve
             continue;
         }
         if let Some(kind) = d.annotation(KIND).filter(|k| is_signature_kind(k)) {
-            found.push((d.clone(), format!("cosign save ({})", kind.rsplit('/').next().unwrap_or(kind))));
+            found.push((
+                d.clone(),
+                format!("cosign save ({})", kind.rsplit('/').next().unwrap_or(kind)),
+            ));
             continue;
         }
         if let Some(name) = d.annotation(REF_NAME) {
@@ -72,11 +97,17 @@ pub fn signature_manifests(layout: &Layout, image: &ArtifactDigest) -> Result<Ve
         }
         if layout.has_blob(&d.digest) {
             let value = layout.json_blob(&d.digest)?;
-            let subject = value.get("subject").and_then(|s| s.get("digest")).and_then(|s| s.as_str());
+            let subject = value
+                .get("subject")
+                .and_then(|s| s.get("digest"))
+                .and_then(|s| s.as_str());
             if subject == Some(image_digest.as_str()) {
                 let mut referrer = d.clone();
                 if referrer.artifact_type.is_none() {
-                    referrer.artifact_type = value.get("artifactType").and_then(|a| a.as_str()).map(str::to_string);
+                    referrer.artifact_type = value
+                        .get("artifactType")
+                        .and_then(|a| a.as_str())
+                        .map(str::to_string);
                 }
                 found.push((referrer, "OCI referrer".to_string()));
             }

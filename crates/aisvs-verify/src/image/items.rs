@@ -50,7 +50,14 @@ pub fn verify_layer(
     trust: &TrustRoot,
 ) -> Result<ItemOutcome, VerifyError> {
     let label = format!("{} layer {}", manifest.short(), layer.short());
-    let mut outcome = ItemOutcome { kind: "unknown", label, verified: false, detail: String::new(), predicate_type: None, sbom: None };
+    let mut outcome = ItemOutcome {
+        kind: "unknown",
+        label,
+        verified: false,
+        detail: String::new(),
+        predicate_type: None,
+        sbom: None,
+    };
     let image_input = ArtifactInput::Digest(image.clone());
     let mut scratch = Report::new("item", "", vec![]);
     let media_type = layer.media_type.as_str();
@@ -58,23 +65,49 @@ pub fn verify_layer(
         outcome.kind = "signature";
         let payload = layout.blob(&layer.digest)?;
         match simple_signing_digest(&payload) {
-            Some(bound) if bound == image.display() => scratch.pass("payload binding", format!("payload signs {bound}")),
-            Some(bound) => scratch.fail("payload binding", format!("payload signs {bound}, not the image {}", image.display())),
-            None => scratch.fail("payload binding", "payload is not a cosign simple-signing document"),
+            Some(bound) if bound == image.display() => {
+                scratch.pass("payload binding", format!("payload signs {bound}"))
+            }
+            Some(bound) => scratch.fail(
+                "payload binding",
+                format!("payload signs {bound}, not the image {}", image.display()),
+            ),
+            None => scratch.fail(
+                "payload binding",
+                "payload is not a cosign simple-signing document",
+            ),
         }
-        verify_content(layer, &SignedContent::Payload(&payload), ArtifactInput::Bytes(payload.clone()), signer, trust, &mut scratch)?;
+        verify_content(
+            layer,
+            &SignedContent::Payload(&payload),
+            ArtifactInput::Bytes(payload.clone()),
+            signer,
+            trust,
+            &mut scratch,
+        )?;
     } else if media_type == DSSE_LAYER {
         outcome.kind = "attestation";
         let value = layout.json_blob(&layer.digest)?;
-        verify_content(layer, &SignedContent::Envelope(&value), image_input, signer, trust, &mut scratch)?;
+        verify_content(
+            layer,
+            &SignedContent::Envelope(&value),
+            image_input,
+            signer,
+            trust,
+            &mut scratch,
+        )?;
         read_statement(layout, layer, &value, image, &mut outcome)?;
-    } else if media_type == BUNDLE_LAYER || manifest.artifact_type.as_deref() == Some(BUNDLE_LAYER) {
+    } else if media_type == BUNDLE_LAYER || manifest.artifact_type.as_deref() == Some(BUNDLE_LAYER)
+    {
         outcome.kind = "bundle";
         let path = layout.blob_path(&layer.digest)?;
         let text = String::from_utf8_lossy(&layout.blob(&layer.digest)?).into_owned();
         let bundle = parse_bundle(&path, &text)?;
         verify_loaded_bundle(&bundle, &image_input, signer, trust, &mut scratch)?;
-        if let Some(envelope) = serde_json::from_str::<Value>(&text).ok().and_then(|v| v.get("dsseEnvelope").cloned()) {
+        if let Some(envelope) = serde_json::from_str::<Value>(&text)
+            .ok()
+            .and_then(|v| v.get("dsseEnvelope").cloned())
+        {
             read_statement(layout, layer, &envelope, image, &mut outcome)?;
         }
     } else if media_type == INTOTO_LAYER {
@@ -92,7 +125,8 @@ pub fn verify_layer(
         outcome.detail = "SBOM attached as a plain blob (unsigned)".to_string();
         outcome.sbom = inspect(&document, &image.hex).ok();
         if outcome.sbom.is_none() {
-            outcome.detail = "blob has an SBOM media type but is not a CycloneDX/SPDX document".to_string();
+            outcome.detail =
+                "blob has an SBOM media type but is not a CycloneDX/SPDX document".to_string();
         }
         return Ok(outcome);
     } else {
@@ -127,28 +161,43 @@ fn verify_content(
                     .annotation(SIGNATURE_ANNOTATION)
                     .and_then(|s| base64::engine::general_purpose::STANDARD.decode(s).ok());
                 match sig {
-                    Some(sig) => key.verify(payload, &sig).map(|enc| format!("simple-signing payload signature ({enc}) verifies with {}", key.describe())),
+                    Some(sig) => key.verify(payload, &sig).map(|enc| {
+                        format!(
+                            "simple-signing payload signature ({enc}) verifies with {}",
+                            key.describe()
+                        )
+                    }),
                     None => Err("no base64 signature annotation".to_string()),
                 }
             }
-            SignedContent::Envelope(value) => Envelope::from_value(std::path::Path::new(&layer.digest), value)
-                .map_err(|e| e.to_string())
-                .and_then(|env| {
-                    let verdict = env.verify_with_keys(std::slice::from_ref(key), None)?;
-                    let statement = Statement::parse(std::path::Path::new(&layer.digest), &env.payload).map_err(|e| e.to_string())?;
-                    let digests = artifact.digests().map_err(|e| e.to_string())?;
-                    match statement.matching_subject(&digests) {
-                        Some(_) => Ok(verdict),
-                        None => Err(format!("statement subject is not the image ({})", statement.describe_subjects())),
-                    }
-                }),
+            SignedContent::Envelope(value) => {
+                Envelope::from_value(std::path::Path::new(&layer.digest), value)
+                    .map_err(|e| e.to_string())
+                    .and_then(|env| {
+                        let verdict = env.verify_with_keys(std::slice::from_ref(key), None)?;
+                        let statement =
+                            Statement::parse(std::path::Path::new(&layer.digest), &env.payload)
+                                .map_err(|e| e.to_string())?;
+                        let digests = artifact.digests().map_err(|e| e.to_string())?;
+                        match statement.matching_subject(&digests) {
+                            Some(_) => Ok(verdict),
+                            None => Err(format!(
+                                "statement subject is not the image ({})",
+                                statement.describe_subjects()
+                            )),
+                        }
+                    })
+            }
         };
         match result {
             Ok(detail) => {
                 report.pass("signature", detail);
                 report.pass("artifact", "bound to the image digest");
                 report.pass("key", key.describe());
-                report.skip("transparency log", "keyed signature without Rekor entry: trust rests on the key");
+                report.skip(
+                    "transparency log",
+                    "keyed signature without Rekor entry: trust rests on the key",
+                );
             }
             Err(reason) => report.fail("signature", reason),
         }
@@ -163,7 +212,13 @@ fn verify_content(
     Ok(())
 }
 
-fn read_statement(layout: &Layout, layer: &Descriptor, envelope: &Value, image: &ArtifactDigest, outcome: &mut ItemOutcome) -> Result<(), VerifyError> {
+fn read_statement(
+    layout: &Layout,
+    layer: &Descriptor,
+    envelope: &Value,
+    image: &ArtifactDigest,
+    outcome: &mut ItemOutcome,
+) -> Result<(), VerifyError> {
     let path = layout.blob_path(&layer.digest)?;
     let Ok(envelope) = Envelope::from_value(&path, envelope) else {
         return Ok(());
@@ -179,18 +234,32 @@ fn sbom_of(statement: &Statement, image: &ArtifactDigest) -> Option<SbomInfo> {
     if !is_sbom_predicate(&statement.predicate_type) {
         return None;
     }
-    let bound = statement.subjects.iter().any(|s| s.digest.get("sha256") == Some(&image.hex));
-    inspect(&statement.predicate, &image.hex).ok().map(|mut info| {
-        // A statement whose subject is the image digest describes that image by construction.
-        info.names_image |= bound;
-        info
-    })
+    let bound = statement
+        .subjects
+        .iter()
+        .any(|s| s.digest.get("sha256") == Some(&image.hex));
+    inspect(&statement.predicate, &image.hex)
+        .ok()
+        .map(|mut info| {
+            // A statement whose subject is the image digest describes that image by construction.
+            info.names_image |= bound;
+            info
+        })
 }
 
 fn summarise(report: &Report) -> String {
     if report.verified {
-        let signer = report.facts.get("signer").cloned().unwrap_or_else(|| "the given key".to_string());
-        let tlog = report.checks.iter().find(|c| c.name == "transparency log").map(|c| c.detail.clone()).unwrap_or_default();
+        let signer = report
+            .facts
+            .get("signer")
+            .cloned()
+            .unwrap_or_else(|| "the given key".to_string());
+        let tlog = report
+            .checks
+            .iter()
+            .find(|c| c.name == "transparency log")
+            .map(|c| c.detail.clone())
+            .unwrap_or_default();
         return format!("verified: signed by {signer}; {tlog}");
     }
     let failures: Vec<String> = report
@@ -199,5 +268,12 @@ fn summarise(report: &Report) -> String {
         .filter(|c| c.status == CheckStatus::Fail)
         .map(|c| format!("{}: {}", c.name, c.detail))
         .collect();
-    format!("not verified: {}", if failures.is_empty() { report.failed_checks.join(", ") } else { failures.join("; ") })
+    format!(
+        "not verified: {}",
+        if failures.is_empty() {
+            report.failed_checks.join(", ")
+        } else {
+            failures.join("; ")
+        }
+    )
 }

@@ -71,7 +71,12 @@ pub fn descriptors(value: &Value, key: &str) -> Vec<Descriptor> {
     value
         .get(key)
         .and_then(Value::as_array)
-        .map(|a| a.iter().take(MAX_DESCRIPTORS).map(Descriptor::from_value).collect())
+        .map(|a| {
+            a.iter()
+                .take(MAX_DESCRIPTORS)
+                .map(Descriptor::from_value)
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -88,19 +93,47 @@ impl Layout {
     /// Opens `dir`: checks `oci-layout` and reads `index.json`.
     pub fn open(dir: &Path) -> Result<Self, VerifyError> {
         if !dir.is_dir() {
-            return Err(VerifyError::input(dir, "open OCI layout", "not a directory"));
+            return Err(VerifyError::input(
+                dir,
+                "open OCI layout",
+                "not a directory",
+            ));
         }
         let marker = dir.join("oci-layout");
         let marker_text = read_bounded(&marker, "read oci-layout", 64 * 1024)?;
-        let marker_value = parse_json(&marker, "parse oci-layout", &String::from_utf8_lossy(&marker_text))?;
-        if marker_value.get("imageLayoutVersion").and_then(Value::as_str).is_none() {
-            return Err(VerifyError::input(&marker, "parse oci-layout", "no imageLayoutVersion"));
+        let marker_value = parse_json(
+            &marker,
+            "parse oci-layout",
+            &String::from_utf8_lossy(&marker_text),
+        )?;
+        if marker_value
+            .get("imageLayoutVersion")
+            .and_then(Value::as_str)
+            .is_none()
+        {
+            return Err(VerifyError::input(
+                &marker,
+                "parse oci-layout",
+                "no imageLayoutVersion",
+            ));
         }
         let index_path = dir.join("index.json");
         let index_bytes = read_bounded(&index_path, "read index.json", MAX_DOCUMENT_BYTES)?;
-        let index_value = parse_json(&index_path, "parse index.json", &String::from_utf8_lossy(&index_bytes))?;
-        if index_value.get("manifests").and_then(Value::as_array).is_none() {
-            return Err(VerifyError::input(&index_path, "parse index.json", "no manifests array"));
+        let index_value = parse_json(
+            &index_path,
+            "parse index.json",
+            &String::from_utf8_lossy(&index_bytes),
+        )?;
+        if index_value
+            .get("manifests")
+            .and_then(Value::as_array)
+            .is_none()
+        {
+            return Err(VerifyError::input(
+                &index_path,
+                "parse index.json",
+                "no manifests array",
+            ));
         }
         Ok(Layout {
             dir: dir.to_path_buf(),
@@ -114,7 +147,11 @@ impl Layout {
             .strip_prefix("sha256:")
             .filter(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()))
             .ok_or_else(|| {
-                VerifyError::input(&self.dir, "read blob", format!("unsupported or malformed digest {digest:?}"))
+                VerifyError::input(
+                    &self.dir,
+                    "read blob",
+                    format!("unsupported or malformed digest {digest:?}"),
+                )
             })?;
         Ok(self.dir.join("blobs").join("sha256").join(hex))
     }
@@ -128,12 +165,20 @@ impl Layout {
     pub fn blob(&self, digest: &str) -> Result<Vec<u8>, VerifyError> {
         let path = self.blob_path(digest)?;
         if !path.is_file() {
-            return Err(VerifyError::input(&path, "read blob", format!("blob {digest} is referenced but missing from the layout")));
+            return Err(VerifyError::input(
+                &path,
+                "read blob",
+                format!("blob {digest} is referenced but missing from the layout"),
+            ));
         }
         let bytes = read_bounded(&path, "read blob", MAX_DOCUMENT_BYTES)?;
         let actual = format!("sha256:{}", hex::encode(Sha256::digest(&bytes)));
         if !actual.eq_ignore_ascii_case(digest) {
-            return Err(VerifyError::input(&path, "verify blob digest", format!("content hashes to {actual}, not {digest}")));
+            return Err(VerifyError::input(
+                &path,
+                "verify blob digest",
+                format!("content hashes to {actual}, not {digest}"),
+            ));
         }
         Ok(bytes)
     }
@@ -152,17 +197,27 @@ mod tests {
 
     #[test]
     fn traversal_digests_are_refused() {
-        let layout = Layout { dir: PathBuf::from("/nonexistent"), index: vec![] };
+        let layout = Layout {
+            dir: PathBuf::from("/nonexistent"),
+            index: vec![],
+        };
         assert!(layout.blob_path("sha256:../../etc/passwd").is_err());
-        assert!(layout.blob_path(&format!("sha512:{}", "a".repeat(128))).is_err());
-        assert!(layout.blob_path(&format!("sha256:{}", "a".repeat(64))).is_ok());
+        assert!(layout
+            .blob_path(&format!("sha512:{}", "a".repeat(128)))
+            .is_err());
+        assert!(layout
+            .blob_path(&format!("sha256:{}", "a".repeat(64)))
+            .is_ok());
     }
 
     #[test]
     fn missing_and_tampered_blobs_are_named() {
         let dir = tempfile::tempdir().expect("tempdir");
         std::fs::create_dir_all(dir.path().join("blobs/sha256")).expect("mkdir");
-        let layout = Layout { dir: dir.path().to_path_buf(), index: vec![] };
+        let layout = Layout {
+            dir: dir.path().to_path_buf(),
+            index: vec![],
+        };
         let digest = format!("sha256:{}", "b".repeat(64));
         let err = layout.blob(&digest).expect_err("missing");
         assert!(err.to_string().contains("missing from the layout"), "{err}");

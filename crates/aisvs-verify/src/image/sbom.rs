@@ -4,7 +4,8 @@ use serde_json::Value;
 
 /// CycloneDX and SPDX in-toto predicate types used by `cosign attest` and BuildKit.
 pub fn is_sbom_predicate(predicate_type: &str) -> bool {
-    predicate_type.starts_with("https://cyclonedx.org/bom") || predicate_type.starts_with("https://spdx.dev/Document")
+    predicate_type.starts_with("https://cyclonedx.org/bom")
+        || predicate_type.starts_with("https://spdx.dev/Document")
 }
 
 /// Media types of SBOMs attached directly (OCI referrers, `cosign attach sbom`).
@@ -25,7 +26,10 @@ pub struct SbomInfo {
 /// Validates the SBOM shape and looks for the image digest inside it.
 pub fn inspect(document: &Value, image_hex: &str) -> Result<SbomInfo, String> {
     if document.get("bomFormat").and_then(Value::as_str) == Some("CycloneDX") {
-        let version = document.get("specVersion").and_then(Value::as_str).ok_or("CycloneDX document without specVersion")?;
+        let version = document
+            .get("specVersion")
+            .and_then(Value::as_str)
+            .ok_or("CycloneDX document without specVersion")?;
         let subject = document.get("metadata").and_then(|m| m.get("component"));
         return Ok(SbomInfo {
             format: format!("CycloneDX {version}"),
@@ -42,7 +46,10 @@ pub fn inspect(document: &Value, image_hex: &str) -> Result<SbomInfo, String> {
             names_image: packages.is_some_and(|p| mentions(p, image_hex, 0)),
         });
     }
-    Err("neither a CycloneDX (bomFormat/specVersion) nor an SPDX (spdxVersion/SPDXID) document".to_string())
+    Err(
+        "neither a CycloneDX (bomFormat/specVersion) nor an SPDX (spdxVersion/SPDXID) document"
+            .to_string(),
+    )
 }
 
 /// Whether any string inside `value` contains the digest hex (depth-bounded walk).
@@ -71,13 +78,21 @@ mod tests {
         let info = inspect(&doc, &hex).expect("cyclonedx");
         assert!(info.names_image);
         assert_eq!(info.format, "CycloneDX 1.5");
-        assert!(!inspect(&doc, &"cd".repeat(32)).expect("cyclonedx").names_image);
+        assert!(
+            !inspect(&doc, &"cd".repeat(32))
+                .expect("cyclonedx")
+                .names_image
+        );
     }
 
     #[test]
     fn spdx_needs_spdxid_and_other_json_is_rejected() {
         assert!(inspect(&json!({"spdxVersion": "SPDX-2.3"}), "ab").is_err());
-        assert!(inspect(&json!({"spdxVersion": "SPDX-2.3", "SPDXID": "SPDXRef-DOCUMENT"}), "ab").is_ok());
+        assert!(inspect(
+            &json!({"spdxVersion": "SPDX-2.3", "SPDXID": "SPDXRef-DOCUMENT"}),
+            "ab"
+        )
+        .is_ok());
         assert!(inspect(&json!({"hello": 1}), "ab").is_err());
         assert!(is_sbom_predicate("https://spdx.dev/Document"));
         assert!(!is_sbom_predicate("https://slsa.dev/provenance/v0.2"));

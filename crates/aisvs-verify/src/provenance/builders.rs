@@ -9,7 +9,8 @@ use serde::Serialize;
 
 /// GitHub Actions OIDC issuer.
 pub const GITHUB_ISSUER: &str = "https://token.actions.githubusercontent.com";
-const GENERATOR: &str = "https://github.com/slsa-framework/slsa-github-generator/.github/workflows/";
+const GENERATOR: &str =
+    "https://github.com/slsa-framework/slsa-github-generator/.github/workflows/";
 
 /// How a builder proves itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -86,7 +87,10 @@ pub fn default_trusted_builders() -> Vec<TrustedBuilder> {
     .iter()
     .map(|f| TrustedBuilder::github(f, BuilderKind::GithubWorkflow))
     .collect();
-    for f in ["delegator_generic_slsa3.yml", "delegator_lowperms-generic_slsa3.yml"] {
+    for f in [
+        "delegator_generic_slsa3.yml",
+        "delegator_lowperms-generic_slsa3.yml",
+    ] {
         builders.push(TrustedBuilder::github(f, BuilderKind::GithubDelegator));
     }
     builders.push(TrustedBuilder {

@@ -33,7 +33,12 @@ fn matches_expected(expected: &[String], id: &str, git_ref: Option<&str>) -> boo
 }
 
 /// "trusted builder (L3)" and "builder id".
-pub fn check_builder(report: &mut Report, policy: &ProvenancePolicy, signer: &SignedBy, facts: &ProvenanceFacts) {
+pub fn check_builder(
+    report: &mut Report,
+    policy: &ProvenancePolicy,
+    signer: &SignedBy,
+    facts: &ProvenanceFacts,
+) {
     const TRUSTED: &str = "trusted builder (L3)";
     const BUILDER_ID: &str = "builder id";
     let builder_id = facts.builder_id.as_deref().unwrap_or_default();
@@ -41,7 +46,9 @@ pub fn check_builder(report: &mut Report, policy: &ProvenancePolicy, signer: &Si
     let builders: Vec<TrustedBuilder> = policy.all_builders();
     match signer {
         SignedBy::Key(key) => {
-            let rated = builders.iter().any(|b| b.kind == BuilderKind::KeySigned && b.id == prov_id);
+            let rated = builders
+                .iter()
+                .any(|b| b.kind == BuilderKind::KeySigned && b.id == prov_id);
             let expected_ok = policy.expected_builder_ids.is_empty()
                 || matches_expected(&policy.expected_builder_ids, prov_id, prov_ref);
             if builder_id.is_empty() {
@@ -49,18 +56,34 @@ pub fn check_builder(report: &mut Report, policy: &ProvenancePolicy, signer: &Si
             } else if rated && expected_ok {
                 report.pass(TRUSTED, format!("builder.id {builder_id} is a key-signed L3 builder; provenance signed by {key}"));
             } else if !expected_ok {
-                report.fail(TRUSTED, format!("builder.id {builder_id} is not the expected builder {}", policy.expected_builder_ids.join(", ")));
+                report.fail(
+                    TRUSTED,
+                    format!(
+                        "builder.id {builder_id} is not the expected builder {}",
+                        policy.expected_builder_ids.join(", ")
+                    ),
+                );
             } else {
-                report.fail(TRUSTED, format!("builder.id {builder_id} is not on the trusted-builder list"));
+                report.fail(
+                    TRUSTED,
+                    format!("builder.id {builder_id} is not on the trusted-builder list"),
+                );
             }
-            report.skip(BUILDER_ID, "keyed signature: the configured key stands for the builder");
+            report.skip(
+                BUILDER_ID,
+                "keyed signature: the configured key stands for the builder",
+            );
         }
         SignedBy::Certificate { san, issuer, .. } => {
             let (signer_id, signer_ref) = split_ref(san);
             let entry = find_keyless(&builders, san, issuer.as_deref());
             let delegator = entry.is_some_and(|e| e.kind == BuilderKind::GithubDelegator);
             // BYOB: the expectation is about the TRW in builder.id; otherwise about the signer.
-            let (check_id, check_ref) = if delegator { (prov_id, prov_ref) } else { (signer_id, signer_ref) };
+            let (check_id, check_ref) = if delegator {
+                (prov_id, prov_ref)
+            } else {
+                (signer_id, signer_ref)
+            };
             let expected_ok = policy.expected_builder_ids.is_empty()
                 || matches_expected(&policy.expected_builder_ids, check_id, check_ref);
             match entry {
@@ -76,25 +99,53 @@ pub fn check_builder(report: &mut Report, policy: &ProvenancePolicy, signer: &Si
             if builder_id.is_empty() {
                 report.fail(BUILDER_ID, "provenance has no builder.id");
             } else if delegator && !expected_ok {
-                report.fail(BUILDER_ID, format!("BYOB builder.id {builder_id} is not the expected {}", policy.expected_builder_ids.join(", ")));
+                report.fail(
+                    BUILDER_ID,
+                    format!(
+                        "BYOB builder.id {builder_id} is not the expected {}",
+                        policy.expected_builder_ids.join(", ")
+                    ),
+                );
             } else if delegator {
-                report.pass(BUILDER_ID, format!("BYOB: delegator {signer_id} ran trusted reusable workflow {builder_id}"));
+                report.pass(
+                    BUILDER_ID,
+                    format!(
+                        "BYOB: delegator {signer_id} ran trusted reusable workflow {builder_id}"
+                    ),
+                );
             } else if prov_id == signer_id && prov_ref.is_none_or(|r| Some(r) == signer_ref) {
-                report.pass(BUILDER_ID, format!("builder.id {builder_id} is the signing workflow"));
+                report.pass(
+                    BUILDER_ID,
+                    format!("builder.id {builder_id} is the signing workflow"),
+                );
             } else {
-                report.fail(BUILDER_ID, format!("builder.id {builder_id} does not match the signing workflow {san}"));
+                report.fail(
+                    BUILDER_ID,
+                    format!("builder.id {builder_id} does not match the signing workflow {san}"),
+                );
             }
         }
     }
 }
 
 /// "source repository" (required) and "source ref" (when an expectation is given).
-pub fn check_source(report: &mut Report, policy: &ProvenancePolicy, signer: &SignedBy, facts: &ProvenanceFacts) {
+pub fn check_source(
+    report: &mut Report,
+    policy: &ProvenancePolicy,
+    signer: &SignedBy,
+    facts: &ProvenanceFacts,
+) {
     const REPO: &str = "source repository";
     const REF: &str = "source ref";
     let (cert_repo, cert_ref) = match signer {
-        SignedBy::Certificate { source_repository, source_ref, .. } => (
-            source_repository.as_deref().map(|r| normalise_repository(r).0),
+        SignedBy::Certificate {
+            source_repository,
+            source_ref,
+            ..
+        } => (
+            source_repository
+                .as_deref()
+                .map(|r| normalise_repository(r).0),
             source_ref.clone(),
         ),
         SignedBy::Key(_) => (None, None),
@@ -102,14 +153,25 @@ pub fn check_source(report: &mut Report, policy: &ProvenancePolicy, signer: &Sig
     let prov_repo = facts.source_repository.clone();
     if let (Some(c), Some(p)) = (&cert_repo, &prov_repo) {
         if c != p {
-            report.fail(REPO, format!("certificate names {c} but provenance ({}) names {p}", facts.source_field.unwrap_or("?")));
+            report.fail(
+                REPO,
+                format!(
+                    "certificate names {c} but provenance ({}) names {p}",
+                    facts.source_field.unwrap_or("?")
+                ),
+            );
             return;
         }
     }
     let actual = cert_repo.or(prov_repo);
     match (&policy.source_uri, &actual) {
-        (None, _) => report.skip(REPO, format!(
-            "no expected source given (--source-uri); built from {}", actual.as_deref().unwrap_or("<unknown>"))),
+        (None, _) => report.skip(
+            REPO,
+            format!(
+                "no expected source given (--source-uri); built from {}",
+                actual.as_deref().unwrap_or("<unknown>")
+            ),
+        ),
         (Some(_), None) => report.fail(REPO, "provenance names no source repository"),
         (Some(want), Some(got)) => {
             let want = normalise_repository(want).0;
@@ -126,12 +188,19 @@ pub fn check_source(report: &mut Report, policy: &ProvenancePolicy, signer: &Sig
         (None, None) => report.skip(REF, "no expected ref given and none recorded"),
         (Some(want), Some(got)) if want == got => report.pass(REF, format!("built from {got}")),
         (Some(want), Some(got)) => report.fail(REF, format!("built from {got}, expected {want}")),
-        (Some(want), None) => report.fail(REF, format!("provenance records no source ref (expected {want})")),
+        (Some(want), None) => report.fail(
+            REF,
+            format!("provenance records no source ref (expected {want})"),
+        ),
     }
 }
 
 /// "external parameters": only keys the build type is known to use (plus `--allow-param`).
-pub fn check_external_parameters(report: &mut Report, policy: &ProvenancePolicy, facts: &ProvenanceFacts) {
+pub fn check_external_parameters(
+    report: &mut Report,
+    policy: &ProvenancePolicy,
+    facts: &ProvenanceFacts,
+) {
     const NAME: &str = "external parameters";
     let Some(build_type) = facts.build_type.as_deref() else {
         report.fail(NAME, "provenance has no buildType");
@@ -142,11 +211,31 @@ pub fn check_external_parameters(report: &mut Report, policy: &ProvenancePolicy,
         report.fail(NAME, format!("buildType {build_type} is not known, so its externalParameters cannot be confirmed (name the expected ones with --allow-param)"));
         return;
     }
-    let allowed = |key: &str| known.is_some_and(|k| k.contains(&key)) || policy.allowed_parameters.iter().any(|a| a == key);
-    let unexpected: Vec<&str> = facts.external_parameter_keys.iter().map(String::as_str).filter(|k| !allowed(k)).collect();
+    let allowed = |key: &str| {
+        known.is_some_and(|k| k.contains(&key))
+            || policy.allowed_parameters.iter().any(|a| a == key)
+    };
+    let unexpected: Vec<&str> = facts
+        .external_parameter_keys
+        .iter()
+        .map(String::as_str)
+        .filter(|k| !allowed(k))
+        .collect();
     if unexpected.is_empty() {
-        report.pass(NAME, format!("buildType {build_type}; parameters [{}] are all expected", facts.external_parameter_keys.join(", ")));
+        report.pass(
+            NAME,
+            format!(
+                "buildType {build_type}; parameters [{}] are all expected",
+                facts.external_parameter_keys.join(", ")
+            ),
+        );
     } else {
-        report.fail(NAME, format!("unexpected externalParameters for {build_type}: {}", unexpected.join(", ")));
+        report.fail(
+            NAME,
+            format!(
+                "unexpected externalParameters for {build_type}: {}",
+                unexpected.join(", ")
+            ),
+        );
     }
 }

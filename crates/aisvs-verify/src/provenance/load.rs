@@ -50,7 +50,9 @@ pub fn load_provenance(path: &Path) -> Result<ProvenanceDocument, VerifyError> {
         });
     }
     if value.get("payloadType").is_some() {
-        return Ok(ProvenanceDocument::Envelopes(vec![Envelope::from_value(path, &value)?]));
+        return Ok(ProvenanceDocument::Envelopes(vec![Envelope::from_value(
+            path, &value,
+        )?]));
     }
     if let Some(list) = value
         .get("provenance_summary")
@@ -70,7 +72,11 @@ pub fn load_provenance(path: &Path) -> Result<ProvenanceDocument, VerifyError> {
             .map(|env| Envelope::from_value(path, env))
             .collect::<Result<Vec<_>, _>>()?;
         if envelopes.is_empty() {
-            return Err(VerifyError::input(path, "read provenance_summary", "no envelope found"));
+            return Err(VerifyError::input(
+                path,
+                "read provenance_summary",
+                "no envelope found",
+            ));
         }
         return Ok(ProvenanceDocument::Envelopes(envelopes));
     }
@@ -91,9 +97,15 @@ mod tests {
         let path = dir.path().join("p.json");
         std::fs::write(&path, "{\"hello\": 1}").expect("write");
         let err = load_provenance(&path).expect_err("unknown");
-        assert!(err.to_string().contains("recognise provenance format"), "{err}");
+        assert!(
+            err.to_string().contains("recognise provenance format"),
+            "{err}"
+        );
         std::fs::write(&path, "{\"mediaType\": \"text/plain\"}").expect("write");
         let err = load_provenance(&path).expect_err("unknown media type");
-        assert!(err.to_string().contains("unknown bundle media type"), "{err}");
+        assert!(
+            err.to_string().contains("unknown bundle media type"),
+            "{err}"
+        );
     }
 }

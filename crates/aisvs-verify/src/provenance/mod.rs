@@ -55,7 +55,11 @@ impl ProvenancePolicy {
     /// The configured map plus the builders named with `--builder-id`.
     pub fn all_builders(&self) -> Vec<TrustedBuilder> {
         let mut all = self.builders.clone();
-        all.extend(self.expected_builder_ids.iter().map(|id| TrustedBuilder::from_user(id)));
+        all.extend(
+            self.expected_builder_ids
+                .iter()
+                .map(|id| TrustedBuilder::from_user(id)),
+        );
         all
     }
 }
@@ -102,13 +106,19 @@ pub fn verify_provenance(request: &ProvenanceRequest) -> Result<Report, VerifyEr
         None => None,
     };
     let Some((signer, envelope)) = authenticate(request, document, &mut report)? else {
-        report.fact("slsa_build_level", "none established: provenance not authenticated");
+        report.fact(
+            "slsa_build_level",
+            "none established: provenance not authenticated",
+        );
         return Ok(report.finish(&SLSA_REQUIRED));
     };
     let statement = match Statement::parse(&request.provenance, &envelope.payload) {
         Ok(s) if envelope.payload_type == "application/vnd.in-toto+json" => s,
         Ok(_) => {
-            report.fail("statement type", format!("payloadType {} is not in-toto", envelope.payload_type));
+            report.fail(
+                "statement type",
+                format!("payloadType {} is not in-toto", envelope.payload_type),
+            );
             return Ok(report.finish(&SLSA_REQUIRED));
         }
         Err(e) => {
@@ -126,18 +136,40 @@ pub fn verify_provenance(request: &ProvenanceRequest) -> Result<Report, VerifyEr
         return Ok(report.finish(&vsa::VSA_REQUIRED));
     }
     match known.as_ref().map(|k| (k, statement.matching_subject(k))) {
-        Some((k, Some(subject))) => report.pass("subject digest", format!("subject {:?} matches {}", subject.name, k.describe())),
-        Some((k, None)) => report.fail("subject digest", format!("no subject matches {} (subjects: {})", k.describe(), statement.describe_subjects())),
-        None => report.fail("subject digest", "no artifact given (--artifact or --digest)"),
+        Some((k, Some(subject))) => report.pass(
+            "subject digest",
+            format!("subject {:?} matches {}", subject.name, k.describe()),
+        ),
+        Some((k, None)) => report.fail(
+            "subject digest",
+            format!(
+                "no subject matches {} (subjects: {})",
+                k.describe(),
+                statement.describe_subjects()
+            ),
+        ),
+        None => report.fail(
+            "subject digest",
+            "no artifact given (--artifact or --digest)",
+        ),
     }
     let Some(facts) = slsa::read_predicate(&statement.predicate_type, &statement.predicate) else {
-        report.fail("predicate type", format!("{} is not SLSA provenance v1 or v0.2", statement.predicate_type));
+        report.fail(
+            "predicate type",
+            format!(
+                "{} is not SLSA provenance v1 or v0.2",
+                statement.predicate_type
+            ),
+        );
         return Ok(report.finish(&SLSA_REQUIRED));
     };
     if statement.predicate_type == slsa::PROVENANCE_V1 {
         report.pass("predicate type", "SLSA provenance v1");
     } else {
-        report.pass("predicate type", "SLSA provenance v0.2 (provenance format pre-1.0)");
+        report.pass(
+            "predicate type",
+            "SLSA provenance v0.2 (provenance format pre-1.0)",
+        );
     }
     if let Some(id) = &facts.builder_id {
         report.fact("builder.id", id.clone());
@@ -156,7 +188,10 @@ pub fn verify_provenance(request: &ProvenanceRequest) -> Result<Report, VerifyEr
     let level = if report.verified {
         "3".to_string()
     } else {
-        format!("at most 2: authentic provenance, but L3 condition(s) failed: {}", report.failed_checks.join(", "))
+        format!(
+            "at most 2: authentic provenance, but L3 condition(s) failed: {}",
+            report.failed_checks.join(", ")
+        )
     };
     let mut report = report;
     report.fact("slsa_build_level", level);
@@ -195,7 +230,10 @@ fn authenticate(
         }
         ProvenanceDocument::Envelopes(envelopes) => {
             if request.keys.is_empty() {
-                report.fail("signature", "keyed DSSE envelope: give the builder's public key with --key");
+                report.fail(
+                    "signature",
+                    "keyed DSSE envelope: give the builder's public key with --key",
+                );
                 return Ok(None);
             }
             let mut reasons = Vec::new();
@@ -204,7 +242,12 @@ fn authenticate(
                     Ok(detail) => {
                         report.pass("signature", format!("envelope {index}: {detail}"));
                         report.skip("transparency log", "keyed DSSE envelope carries no Rekor entry; trust rests on the configured key");
-                        let key = request.keys.iter().map(PublicKey::describe).collect::<Vec<_>>().join(", ");
+                        let key = request
+                            .keys
+                            .iter()
+                            .map(PublicKey::describe)
+                            .collect::<Vec<_>>()
+                            .join(", ");
                         return Ok(Some((SignedBy::Key(key), envelope)));
                     }
                     Err(reason) => reasons.push(format!("envelope {index}: {reason}")),

@@ -63,12 +63,22 @@ fn read_v1(predicate: &Value) -> ProvenanceFacts {
     let external = external.unwrap_or(&Value::Null);
     // Source locations in the order the known build types use them.
     if let Some(repo) = text(external, &["workflow", "repository"]) {
-        set_source(&mut facts, repo, text(external, &["workflow", "ref"]), "externalParameters.workflow");
+        set_source(
+            &mut facts,
+            repo,
+            text(external, &["workflow", "ref"]),
+            "externalParameters.workflow",
+        );
     } else if let Some(uri) = text(external, &["source", "uri"]) {
         set_source(&mut facts, uri, None, "externalParameters.source.uri");
     } else if let Some(repo) = text(external, &["buildConfigSource", "repository"]) {
         let git_ref = text(external, &["buildConfigSource", "ref"]);
-        set_source(&mut facts, repo, git_ref, "externalParameters.buildConfigSource");
+        set_source(
+            &mut facts,
+            repo,
+            git_ref,
+            "externalParameters.buildConfigSource",
+        );
     } else if let Some(uri) = definition
         .get("resolvedDependencies")
         .and_then(|d| d.get(0))
@@ -83,7 +93,11 @@ fn read_v02(predicate: &Value) -> ProvenanceFacts {
     let mut facts = ProvenanceFacts {
         builder_id: text(predicate, &["builder", "id"]).map(str::to_string),
         build_type: text(predicate, &["buildType"]).map(str::to_string),
-        external_parameter_keys: object_keys(predicate.get("invocation").and_then(|i| i.get("parameters"))),
+        external_parameter_keys: object_keys(
+            predicate
+                .get("invocation")
+                .and_then(|i| i.get("parameters")),
+        ),
         ..ProvenanceFacts::default()
     };
     if let Some(uri) = text(predicate, &["invocation", "configSource", "uri"]) {
@@ -151,7 +165,10 @@ mod tests {
     fn repository_uris_normalise() {
         assert_eq!(
             normalise_repository("git+https://github.com/O/r.git@refs/tags/v1"),
-            ("github.com/o/r".to_string(), Some("refs/tags/v1".to_string()))
+            (
+                "github.com/o/r".to_string(),
+                Some("refs/tags/v1".to_string())
+            )
         );
         assert_eq!(normalise_repository("github.com/o/r").0, "github.com/o/r");
     }

@@ -34,14 +34,17 @@ impl Fixture {
             index: Vec::new(),
             image_digest: String::new(),
         };
-        let config = fx.blob(br#"{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}}"#);
+        let config = fx.blob(
+            br#"{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}}"#,
+        );
         let layer = fx.blob(b"not really a tarball");
         let manifest = json!({"schemaVersion": 2, "mediaType": MANIFEST,
             "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": config, "size": 10},
             "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": layer, "size": 20}]});
         fx.image_digest = fx.blob(manifest.to_string().as_bytes());
         let digest = fx.image_digest.clone();
-        fx.index.push(json!({"mediaType": MANIFEST, "digest": digest, "size": 1,
+        fx.index
+            .push(json!({"mediaType": MANIFEST, "digest": digest, "size": 1,
             "annotations": {"org.opencontainers.image.ref.name": "latest"}}));
         fx
     }
@@ -65,7 +68,12 @@ impl Fixture {
     }
 
     /// Adds a manifest with the given layers, listed in index.json with extra annotations/fields.
-    pub fn manifest(&mut self, layers: Vec<Value>, extra: Value, index_annotations: Value) -> String {
+    pub fn manifest(
+        &mut self,
+        layers: Vec<Value>,
+        extra: Value,
+        index_annotations: Value,
+    ) -> String {
         let config = self.blob(b"{}");
         let mut manifest = json!({"schemaVersion": 2, "mediaType": MANIFEST,
             "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": config, "size": 2},
@@ -89,8 +97,10 @@ impl Fixture {
         let digest = self.blob(payload.as_bytes());
         let tag = format!("sha256-{}.sig", self.image_hex());
         self.manifest(
-            vec![json!({"mediaType": SIMPLE_SIGNING, "digest": digest, "size": payload.len(),
-                "annotations": {"dev.cosignproject.cosign/signature": b64(sig.as_bytes())}})],
+            vec![
+                json!({"mediaType": SIMPLE_SIGNING, "digest": digest, "size": payload.len(),
+                "annotations": {"dev.cosignproject.cosign/signature": b64(sig.as_bytes())}}),
+            ],
             json!({}),
             json!({"org.opencontainers.image.ref.name": tag}),
         );
@@ -99,7 +109,10 @@ impl Fixture {
     /// A DSSE envelope over an in-toto statement, signed with the fixture key.
     pub fn envelope(&self, statement: &Value) -> Value {
         let payload = statement.to_string();
-        let pae = format!("DSSEv1 28 application/vnd.in-toto+json {} {payload}", payload.len());
+        let pae = format!(
+            "DSSEv1 28 application/vnd.in-toto+json {} {payload}",
+            payload.len()
+        );
         let sig = self.key.sign(pae.as_bytes()).expect("sign");
         json!({"payloadType": "application/vnd.in-toto+json", "payload": b64(payload.as_bytes()),
             "signatures": [{"keyid": "", "sig": b64(sig.as_bytes())}]})
