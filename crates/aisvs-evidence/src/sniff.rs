@@ -33,11 +33,13 @@ pub fn sniff(path: &Path, text: &str) -> Option<ReportKind> {
     }
     let trimmed = text.trim_start();
     if trimmed.starts_with('{') || trimmed.starts_with('[') {
-        let first = serde_json::Deserializer::from_str(trimmed)
+        // kube-bench text also starts with `[`, so only a value that parses is JSON.
+        if let Some(Ok(first)) = serde_json::Deserializer::from_str(trimmed)
             .into_iter::<Value>()
-            .next()?
-            .ok()?;
-        return sniff_json(&first);
+            .next()
+        {
+            return sniff_json(&first);
+        }
     }
     let has_check_line = text.lines().any(|l| {
         let l = l.trim_start();

@@ -9,6 +9,7 @@ pub mod pam;
 pub mod pattern;
 pub mod service_accounts_444;
 pub mod sshd_config;
+pub mod sshd_include;
 pub mod sshd_tool;
 
 use std::path::{Path, PathBuf};

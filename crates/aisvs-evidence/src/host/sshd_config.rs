@@ -82,7 +82,7 @@ const DEFAULTS: &[(&str, &str)] = &[
     ("kbdinteractiveauthentication", "yes"),
     ("passwordauthentication", "yes"),
     ("pubkeyauthentication", "yes"),
-    ("permitrootlogin", "prohibit-password"),
+    ("permitrootlogin", "without-password"),
     ("permitemptypasswords", "no"),
     ("hostbasedauthentication", "no"),
     (
@@ -218,7 +218,7 @@ fn read_file(
         let keyword = canonical(keyword);
         let line_no = u32::try_from(index + 1).unwrap_or(u32::MAX);
         if keyword == "include" {
-            for included in expand_include(root, value) {
+            for included in super::sshd_include::expand_include(root, value) {
                 read_file(root, &included, depth + 1, config, current, budget)?;
             }
         } else if keyword == "match" {
@@ -266,44 +266,6 @@ fn parse_criteria(value: &str) -> Vec<(String, String)> {
             ));
             i += 2;
         }
-    }
-    out
-}
-
-/// Expands the space-separated patterns of an `Include` line; relative ones are under /etc/ssh.
-fn expand_include(root: &Path, value: &str) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for pattern in value.split_whitespace() {
-        let absolute = if pattern.starts_with('/') {
-            pattern.to_string()
-        } else {
-            format!("/etc/ssh/{pattern}")
-        };
-        let full = under_root(root, &absolute);
-        let (Some(dir), Some(name)) = (full.parent(), full.file_name().and_then(|n| n.to_str()))
-        else {
-            continue;
-        };
-        if !name.contains('*') && !name.contains('?') {
-            if full.is_file() {
-                out.push(full);
-            }
-            continue;
-        }
-        let mut matched: Vec<PathBuf> = std::fs::read_dir(dir)
-            .into_iter()
-            .flatten()
-            .flatten()
-            .filter(|e| {
-                e.file_name()
-                    .to_str()
-                    .is_some_and(|n| super::pattern::glob(name, n))
-            })
-            .map(|e| e.path())
-            .filter(|p| p.is_file())
-            .collect();
-        matched.sort();
-        out.extend(matched);
     }
     out
 }

@@ -1,0 +1,193 @@
+//! The `aisvs evidence` and `aisvs host` command surfaces through clap, with exit codes.
+
+mod common;
+
+use aisvs_evidence::cli::{run, EvidenceCommand};
+use aisvs_evidence::host_cli::{self, HostArgs};
+use clap::Parser;
+use common::{t, trivy_at, vector, write};
+use time::Duration;
+
+#[derive(Parser)]
+struct Evidence {
+    #[command(subcommand)]
+    cmd: EvidenceCommand,
+}
+
+#[derive(Parser)]
+struct Host {
+    #[command(flatten)]
+    args: HostArgs,
+}
+
+fn evidence(args: &[&str]) -> i32 {
+    let parsed = Evidence::try_parse_from(std::iter::once("evidence").chain(args.iter().copied()))
+        .expect("arguments parse");
+    run(parsed.cmd)
+}
+
+#[test]
+fn ingest_then_status_exit_codes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let history = dir.path().join("h.sqlite");
+    let h = history.to_str().expect("utf-8");
+    let t0 = t("2026-03-01T06:00:00Z");
+    let day0 = write(
+        dir.path(),
+        "day0.json",
+        &trivy_at("trivy/alpine-39-high-critical.json", t0, None),
+    );
+    let day1 = write(
+        dir.path(),
+        "day1.json",
+        &trivy_at(
+            "trivy/alpine-39-high-critical.json",
+            t0 + Duration::hours(24),
+            Some(&[]),
+        ),
+    );
+    assert_eq!(
+        evidence(&[
+            "ingest",
+            "--history",
+            h,
+            day0.to_str().expect("p"),
+            day1.to_str().expect("p")
+        ]),
+        0
+    );
+    // Same files again: duplicates are skipped, not an error.
+    assert_eq!(
+        evidence(&["ingest", "--history", h, day0.to_str().expect("p")]),
+        0
+    );
+    let image = "ghcr.io/aquasecurity/trivy-test-images:alpine-39";
+    assert_eq!(
+        evidence(&[
+            "status",
+            "--history",
+            h,
+            "--at",
+            "2026-03-02T12:00:00Z",
+            "--image",
+            image
+        ]),
+        0
+    );
+    // Two days later nothing new was scanned: 4.6.1 fails.
+    assert_eq!(
+        evidence(&[
+            "status",
+            "--history",
+            h,
+            "--at",
+            "2026-03-04T12:00:00Z",
+            "--image",
+            image
+        ]),
+        1
+    );
+    let out = dir.path().join("status.json");
+    evidence(&[
+        "status",
+        "--history",
+        h,
+        "--at",
+        "2026-03-02T12:00:00Z",
+        "--format",
+        "json",
+        "--output",
+        out.to_str().expect("p"),
+        "--image",
+        image,
+    ]);
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).expect("written")).expect("json");
+    assert_eq!(doc["evidence_schema"], 1);
+    assert!(doc["assessments"]
+        .as_array()
+        .expect("array")
+        .iter()
+        .any(|a| a["requirement"] == "4.6.3" && a["outcome"] == "pass"));
+}
+
+#[test]
+fn bad_inputs_exit_2() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let h = dir.path().join("h.sqlite");
+    let h = h.to_str().expect("utf-8");
+    let junk = write(dir.path(), "junk.json", "{\"hello\": 1}");
+    assert_eq!(
+        evidence(&["ingest", "--history", h, junk.to_str().expect("p")]),
+        2
+    );
+    let bench = vector("kube-bench/result.json");
+    assert_eq!(
+        evidence(&["ingest", "--history", h, bench.to_str().expect("p")]),
+        2,
+        "kube-bench needs --scanned-at"
+    );
+    assert_eq!(
+        evidence(&[
+            "ingest",
+            "--history",
+            h,
+            "--scanned-at",
+            "2026-03-01T00:00:00Z",
+            "--artifact",
+            "node-1",
+            bench.to_str().expect("p")
+        ]),
+        0
+    );
+    assert_eq!(
+        evidence(&["status", "--history", h, "--at", "yesterday"]),
+        2
+    );
+    let text = write(dir.path(), "not-a-db.sqlite", &"x".repeat(5000));
+    assert_eq!(
+        evidence(&["status", "--history", text.to_str().expect("p")]),
+        2
+    );
+}
+
+#[test]
+fn host_on_collected_root() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "etc/ssh/sshd_config", "UsePAM yes\nKbdInteractiveAuthentication yes\nAuthenticationMethods publickey,keyboard-interactive\nPermitRootLogin no\n");
+    write(
+        dir.path(),
+        "etc/pam.d/sshd",
+        "auth required pam_u2f.so authfile=/etc/u2f_mappings\n",
+    );
+    write(
+        dir.path(),
+        "etc/passwd",
+        "root:x:0:0::/root:/bin/bash\nalice:x:1000:1000::/home/alice:/bin/bash\n",
+    );
+    let out = dir.path().join("host.json");
+    let args = Host::try_parse_from([
+        "host",
+        "--root",
+        dir.path().to_str().expect("p"),
+        "--output",
+        out.to_str().expect("p"),
+        "--no-sshd-t",
+    ])
+    .expect("parse");
+    let code = host_cli::run(args.args);
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).expect("written")).expect("json");
+    let alice = doc["assessments"]
+        .as_array()
+        .expect("array")
+        .iter()
+        .find(|a| a["subject"] == "ssh user alice")
+        .cloned()
+        .expect("alice");
+    assert_eq!(alice["outcome"], "pass", "{alice}");
+    // sshd_config mode 0644 under a temp dir fails the 0600 check, so some check fails.
+    assert_eq!(code, 1);
+    let missing = Host::try_parse_from(["host", "--root", "/nonexistent/dir"]).expect("parse");
+    assert_eq!(host_cli::run(missing.args), 2);
+}
