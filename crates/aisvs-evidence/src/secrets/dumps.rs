@@ -115,20 +115,7 @@ fn record(
 /// One dump object.
 fn record_of(v: &Value, path: &Path, fallback_id: &str) -> Option<SecretRecord> {
     let time_of = |key: &str| v.get(key).and_then(time_from_json);
-    if v.get("ARN").is_some() && v.get("Name").is_some() {
-        let id = str_of(v, "Name").unwrap_or(fallback_id);
-        let (since, field) = match time_of("LastRotatedDate") {
-            Some(t) => (Some(t), "LastRotatedDate"),
-            None => (time_of("CreatedDate"), "CreatedDate"),
-        };
-        let mut r = record("aws-secretsmanager", id, since, field, path);
-        r.rotation_enabled = v.get("RotationEnabled").and_then(Value::as_bool);
-        r.rotation_period_days = v
-            .get("RotationRules")
-            .and_then(|rr| rr.get("AutomaticallyAfterDays"))
-            .and_then(Value::as_f64);
-        return Some(r);
-    }
+    // list-secret-version-ids also carries ARN and Name, so it is recognised first.
     if let Some(versions) = v.get("Versions").and_then(Value::as_array) {
         let id = str_of(v, "Name")
             .or_else(|| str_of(v, "ARN"))
@@ -148,6 +135,20 @@ fn record_of(v: &Value, path: &Path, fallback_id: &str) -> Option<SecretRecord> 
             "Versions[AWSCURRENT].CreatedDate",
             path,
         ));
+    }
+    if v.get("ARN").is_some() && v.get("Name").is_some() {
+        let id = str_of(v, "Name").unwrap_or(fallback_id);
+        let (since, field) = match time_of("LastRotatedDate") {
+            Some(t) => (Some(t), "LastRotatedDate"),
+            None => (time_of("CreatedDate"), "CreatedDate"),
+        };
+        let mut r = record("aws-secretsmanager", id, since, field, path);
+        r.rotation_enabled = v.get("RotationEnabled").and_then(Value::as_bool);
+        r.rotation_period_days = v
+            .get("RotationRules")
+            .and_then(|rr| rr.get("AutomaticallyAfterDays"))
+            .and_then(Value::as_f64);
+        return Some(r);
     }
     if let Some(enabled) = v.get("KeyRotationEnabled").and_then(Value::as_bool) {
         let mut r = record(
