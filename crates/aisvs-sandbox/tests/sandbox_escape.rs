@@ -37,7 +37,10 @@ fn host_loopback_listener_is_unreachable() {
         [EACCES, ENETUNREACH].contains(&out.stdout.trim()),
         "{out:?}"
     );
-    assert!(listener.accept().is_err(), "the host listener got a connection");
+    assert!(
+        listener.accept().is_err(),
+        "the host listener got a connection"
+    );
 }
 
 #[test]
@@ -212,7 +215,10 @@ fn timeout_kills_the_whole_tree() {
     );
     assert_eq!(out.outcome.exit.code, 137, "{out:?}");
     assert!(out.outcome.exit.timed_out);
-    assert_eq!(out.outcome.exit.killed_by_runner.as_deref(), Some("timeout"));
+    assert_eq!(
+        out.outcome.exit.killed_by_runner.as_deref(),
+        Some("timeout")
+    );
     let mut leftovers = Vec::new();
     for entry in std::fs::read_dir("/proc").unwrap().flatten() {
         let mut cmdline = String::new();
