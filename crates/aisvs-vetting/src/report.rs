@@ -39,7 +39,7 @@ pub fn render_text(record: &DecisionRecord) -> String {
     let _ = writeln!(
         out,
         "{:<width$}  {:>16}  {:>16}  {:>6}  status",
-        "category", "baseline", "candidate", "drop"
+        "category", "baseline", "candidate", "change"
     );
     for row in &record.categories {
         let _ = writeln!(out, "{}", table_row(row, width));
@@ -62,9 +62,10 @@ pub fn render_text(record: &DecisionRecord) -> String {
 }
 
 fn table_row(row: &CategoryComparison, width: usize) -> String {
+    // Shown as the change in percentage points (negative = worse), which reads better than a "drop".
     let drop = row
         .drop
-        .map(|d| format!("{:+.1}", -d * 100.0))
+        .map(|d| change_points(-d))
         .unwrap_or_else(|| "-".into());
     let name: String = row.category.chars().take(width).collect();
     format!(
@@ -73,6 +74,15 @@ fn table_row(row: &CategoryComparison, width: usize) -> String {
         side(row.candidate.as_ref()),
         status_word(row.status)
     )
+}
+
+fn change_points(change: f64) -> String {
+    let points = change * 100.0;
+    if points.abs() < 0.05 {
+        "0.0".to_string()
+    } else {
+        format!("{points:+.1}")
+    }
 }
 
 fn side(summary: Option<&SideSummary>) -> String {

@@ -12,7 +12,7 @@ use crate::digest::sha256_of_file;
 use crate::limits::MAX_RESULT_BYTES;
 
 /// Isolation control names under which the sandbox records that the run had no network.
-pub const NETWORK_CONTROLS: &[&str] = &["network_namespace", "net_namespace"];
+pub const NETWORK_CONTROLS: &[&str] = &["network_namespace"];
 
 /// What the gate established about the sandbox record; serialised into the decision record.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

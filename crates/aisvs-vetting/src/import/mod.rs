@@ -27,7 +27,7 @@ pub fn detect(path: &Path) -> Result<SourceFormat> {
     } else {
         Err(GateError::invalid(
             path,
-            "not a recognised result file (expected the aisvs neutral JSON, a garak report.jsonl or a promptfoo results.json; use --format to say which)",
+            "not a recognised result file (expected the aisvs neutral JSON, a garak report.jsonl or a promptfoo results.json; use --baseline-format or --candidate-format to say which)",
         ))
     }
 }
