@@ -18,6 +18,7 @@ pub mod provenance;
 pub mod render;
 pub mod report;
 pub mod sigstore_check;
+pub mod sigstore_errors;
 pub mod sniff;
 pub mod statement;
 pub mod trust;

@@ -10,12 +10,12 @@ use crate::error::VerifyError;
 use crate::identity::IdentityPolicy;
 use crate::keyed::PublicKey;
 use crate::report::Report;
+use crate::sigstore_errors::classify;
 use crate::trust::TrustRoot;
 use sigstore_verify::crypto::parse_certificate_info;
 use sigstore_verify::types::{Artifact, ArtifactDigest, Bundle, DigestBytes, HashAlgorithm};
 use sigstore_verify::{
-    CertificateError, Error, PublicKeyVerificationPolicy, TransparencyLogError, VerificationPolicy,
-    VerificationResult, Verifier,
+    Error, PublicKeyVerificationPolicy, VerificationPolicy, VerificationResult, Verifier,
 };
 
 /// Who is trusted to have signed.
@@ -273,32 +273,5 @@ fn explain_identity_of_unverified(bundle: &Bundle, policy: &IdentityPolicy, repo
                 policy.identity.describe()
             ),
         );
-    }
-}
-
-/// Names the check that failed for a `sigstore-verify` error.
-pub fn classify(error: &Error) -> &'static str {
-    match error {
-        Error::IdentityMismatch { .. } => "identity",
-        Error::IssuerMismatch { .. } => "issuer",
-        Error::SignatureInvalid(_) => "signature",
-        Error::ArtifactMismatch(_) | Error::UnsupportedArtifact(_) => "artifact",
-        Error::Certificate(CertificateError::Sct(_)) => "SCT",
-        Error::Certificate(_) => "certificate chain",
-        Error::TransparencyLog(TransparencyLogError::InclusionProof(_)) => "inclusion proof",
-        Error::TransparencyLog(TransparencyLogError::Checkpoint(_)) => "checkpoint",
-        Error::TransparencyLog(TransparencyLogError::InclusionPromise(_)) => {
-            "signed entry timestamp"
-        }
-        Error::TransparencyLog(TransparencyLogError::EntryMismatch(_)) => "log entry consistency",
-        Error::TransparencyLog(TransparencyLogError::IntegratedTime(_)) => "integrated time",
-        Error::TransparencyLog(_) => "transparency log",
-        Error::Timestamp(_) => "timestamps",
-        Error::InvalidTrustRoot(_) | Error::TrustRoot(_) | Error::TrustedCertificate(_) => {
-            "trusted root"
-        }
-        Error::Crypto(_) => "cryptography",
-        Error::ArtifactRead(_) => "artifact",
-        _ => "bundle structure",
     }
 }
