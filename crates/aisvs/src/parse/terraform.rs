@@ -1,1 +1,302 @@
-//! Terraform HCL parsing with spans (filled in by the IaC work).
+//! Terraform HCL into span-carrying [`Node`] trees: blocks with labels, attributes as values, nested blocks as repeated keys.
+//!
+//! Literal values (strings, numbers, booleans, lists, objects, heredocs) become plain values. Anything that needs
+//! evaluation (variables, references, function calls, conditionals, `for` expressions) becomes a string of the form
+//! `${<expression source>}`, which [`Node::is_templated`] recognises, so rules report it as inconclusive instead of
+//! guessing. `jsonencode(<literal>)` is unwrapped because ECS task definitions and IAM policies are written that way.
+
+use hcl_edit::expr::{Expression, ObjectKey};
+use hcl_edit::structure::{BlockLabel, Body, Structure};
+use hcl_edit::Span as _;
+
+use crate::parse::node::{Entry, Node, Value};
+use crate::source::{FileId, Span};
+
+/// Expressions nested deeper than this are kept as unevaluated text (no real module comes close).
+const MAX_DEPTH: usize = 64;
+/// Bracket nesting beyond this is rejected before parsing, so a hostile file cannot exhaust the parser's stack.
+const MAX_BRACKET_DEPTH: usize = 200;
+
+/// One top-level (or nested) block: `resource "aws_instance" "web" { … }`.
+#[derive(Debug, Clone)]
+pub struct HclBlock {
+    /// The block type (`resource`, `data`, `module`, `variable`, `locals`, `provider` …).
+    pub kind: String,
+    /// Its labels (`aws_instance`, `web`).
+    pub labels: Vec<String>,
+    /// The body: attributes and nested blocks (a nested block type that repeats appears as repeated keys).
+    pub body: Node,
+    /// The whole block.
+    pub span: Span,
+}
+
+/// Why a Terraform file could not be parsed.
+#[derive(Debug, thiserror::Error)]
+pub enum HclError {
+    /// The HCL parser rejected the file.
+    #[error("invalid HCL at line {line}, column {column}: {message}")]
+    Syntax {
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// The parser's message.
+        message: String,
+    },
+    /// Brackets nest deeper than the limit.
+    #[error("brackets nest deeper than {MAX_BRACKET_DEPTH} levels at line {line}; file not analysed")]
+    TooDeep {
+        /// 1-based line where the limit was crossed.
+        line: usize,
+    },
+}
+
+impl HclError {
+    /// The 1-based line the error points at.
+    pub fn line(&self) -> usize {
+        match self {
+            HclError::Syntax { line, .. } | HclError::TooDeep { line } => *line,
+        }
+    }
+}
+
+/// Parses one `.tf` file into its top-level blocks (top-level attributes, which Terraform forbids, are ignored).
+pub fn parse_hcl(file: FileId, text: &str) -> Result<Vec<HclBlock>, HclError> {
+    check_nesting(text)?;
+    let body = hcl_edit::parser::parse_body(text).map_err(|e| HclError::Syntax {
+        line: e.location().line(),
+        column: e.location().column(),
+        message: e.message().to_string(),
+    })?;
+    let conv = Converter { file, text };
+    Ok(body
+        .iter()
+        .filter_map(|s| match s {
+            Structure::Block(b) => Some(HclBlock {
+                kind: b.ident.as_str().to_string(),
+                labels: b.labels.iter().map(label_text).collect(),
+                body: conv.body(&b.body, b.span(), 0),
+                span: conv.span(b.span()),
+            }),
+            Structure::Attribute(_) => None,
+        })
+        .collect())
+}
+
+fn label_text(label: &BlockLabel) -> String {
+    match label {
+        BlockLabel::Ident(i) => i.as_str().to_string(),
+        BlockLabel::String(s) => s.as_str().to_string(),
+    }
+}
+
+/// Rejects pathological bracket nesting with a linear scan (strings are not tracked: a conservative bound).
+fn check_nesting(text: &str) -> Result<(), HclError> {
+    let mut depth = 0usize;
+    let mut line = 1usize;
+    for b in text.bytes() {
+        match b {
+            b'\n' => line += 1,
+            b'{' | b'[' | b'(' => {
+                depth += 1;
+                if depth > MAX_BRACKET_DEPTH {
+                    return Err(HclError::TooDeep { line });
+                }
+            }
+            b'}' | b']' | b')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+struct Converter<'t> {
+    file: FileId,
+    text: &'t str,
+}
+
+impl Converter<'_> {
+    fn span(&self, range: Option<std::ops::Range<usize>>) -> Span {
+        let r = range.unwrap_or(0..0);
+        Span {
+            file: self.file,
+            start: r.start,
+            end: r.end,
+        }
+    }
+
+    fn source(&self, range: Option<std::ops::Range<usize>>) -> &str {
+        range.and_then(|r| self.text.get(r)).unwrap_or("")
+    }
+
+    fn body(&self, body: &Body, span: Option<std::ops::Range<usize>>, depth: usize) -> Node {
+        let mut entries = Vec::new();
+        for s in body.iter() {
+            match s {
+                Structure::Attribute(a) => entries.push(Entry {
+                    key: a.key.as_str().to_string(),
+                    key_span: self.span(a.key.span()),
+                    value: self.expr(&a.value, depth + 1),
+                }),
+                Structure::Block(b) if depth < MAX_DEPTH => {
+                    let mut inner = self.body(&b.body, b.span(), depth + 1);
+                    // Labelled nested blocks (rare: `dynamic "ingress"`) keep their labels as `__labels`.
+                    if !b.labels.is_empty() {
+                        if let Value::Map(list) = &mut inner.value {
+                            let labels = b.labels.iter().map(|l| Node {
+                                value: Value::Str(label_text(l)),
+                                span: self.span(b.ident.span()),
+                            });
+                            list.push(Entry {
+                                key: "__labels".into(),
+                                key_span: self.span(b.ident.span()),
+                                value: Node {
+                                    value: Value::Seq(labels.collect()),
+                                    span: self.span(b.ident.span()),
+                                },
+                            });
+                        }
+                    }
+                    entries.push(Entry {
+                        key: b.ident.as_str().to_string(),
+                        key_span: self.span(b.ident.span()),
+                        value: inner,
+                    });
+                }
+                Structure::Block(_) => {}
+            }
+        }
+        Node {
+            value: Value::Map(entries),
+            span: self.span(span),
+        }
+    }
+
+    fn expr(&self, e: &Expression, depth: usize) -> Node {
+        let span = self.span(e.span());
+        let value = if depth > MAX_DEPTH {
+            self.unevaluated(e)
+        } else {
+            match e {
+                Expression::Null(_) => Value::Null,
+                Expression::Bool(b) => Value::Bool(*b.value()),
+                Expression::Number(n) => match n.value().as_i64() {
+                    Some(i) => Value::Int(i),
+                    None => n.value().as_f64().map_or(Value::Null, Value::Float),
+                },
+                Expression::String(s) => Value::Str(s.value().to_string()),
+                Expression::Array(a) => {
+                    Value::Seq(a.iter().map(|x| self.expr(x, depth + 1)).collect())
+                }
+                Expression::Object(o) => Value::Map(
+                    o.iter()
+                        .map(|(k, v)| Entry {
+                            key: self.object_key(k),
+                            key_span: self.span(k.span()),
+                            value: self.expr(v.expr(), depth + 1),
+                        })
+                        .collect(),
+                ),
+                Expression::StringTemplate(_) => {
+                    let raw = self.source(e.span());
+                    Value::Str(raw.trim_matches('"').to_string())
+                }
+                Expression::HeredocTemplate(_) => Value::Str(heredoc_body(self.source(e.span()))),
+                Expression::Parenthesis(p) => return self.expr(p.inner(), depth + 1),
+                Expression::FuncCall(f)
+                    if f.name.namespace.is_empty()
+                        && f.name.name.as_str() == "jsonencode"
+                        && f.args.len() == 1 =>
+                {
+                    match f.args.iter().next() {
+                        Some(arg) => return self.expr(arg, depth + 1),
+                        None => self.unevaluated(e),
+                    }
+                }
+                _ => self.unevaluated(e),
+            }
+        };
+        Node { value, span }
+    }
+
+    fn object_key(&self, k: &ObjectKey) -> String {
+        match k {
+            ObjectKey::Ident(i) => i.as_str().to_string(),
+            ObjectKey::Expression(Expression::String(s)) => s.value().to_string(),
+            ObjectKey::Expression(x) => self.source(x.span()).trim().to_string(),
+        }
+    }
+
+    /// An expression Terraform would evaluate: kept as `${source}` so that rules see it as templated.
+    fn unevaluated(&self, e: &Expression) -> Value {
+        Value::Str(format!("${{{}}}", self.source(e.span()).trim()))
+    }
+}
+
+/// The content of a heredoc (`<<EOF` / `<<-EOF`), with `<<-` indentation removed.
+fn heredoc_body(raw: &str) -> String {
+    let mut lines = raw.lines();
+    let opener = lines.next().unwrap_or("");
+    let body: Vec<&str> = lines.collect();
+    let content = match body.split_last() {
+        Some((_, rest)) => rest,
+        None => &[][..],
+    };
+    if !opener.trim_start().starts_with("<<-") {
+        return content.join("\n");
+    }
+    let indent = content
+        .iter()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.len() - l.trim_start().len())
+        .min()
+        .unwrap_or(0);
+    content
+        .iter()
+        .map(|l| l.get(indent..).unwrap_or(l.trim_start()))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blocks_attributes_and_nested_blocks_keep_spans() {
+        let src = "resource \"aws_instance\" \"web\" {\n  ami = \"ami-1\"\n  count = 2\n  metadata_options {\n    http_tokens = \"required\"\n  }\n  tags = { Name = var.name }\n}\n";
+        let blocks = parse_hcl(0, src).unwrap();
+        assert_eq!(blocks.len(), 1);
+        let b = &blocks[0];
+        assert_eq!(b.kind, "resource");
+        assert_eq!(b.labels, vec!["aws_instance", "web"]);
+        let tokens = b.body.at("metadata_options.http_tokens").unwrap();
+        assert_eq!(tokens.as_str(), Some("required"));
+        assert_eq!(&src[tokens.span.start..tokens.span.end], "\"required\"");
+        assert_eq!(b.body.get("count").and_then(Node::as_i64), Some(2));
+        let name = b.body.at("tags.Name").unwrap();
+        assert!(name.is_templated());
+        assert_eq!(name.as_str(), Some("${var.name}"));
+    }
+
+    #[test]
+    fn heredoc_and_jsonencode_become_values() {
+        let src = "resource \"x\" \"y\" {\n  a = <<-EOT\n    line one\n      two\n  EOT\n  b = jsonencode([{ privileged = true }])\n}\n";
+        let blocks = parse_hcl(0, src).unwrap();
+        let body = &blocks[0].body;
+        assert_eq!(body.get("a").and_then(Node::as_str), Some("line one\n  two"));
+        let first = &body.get("b").unwrap().items()[0];
+        assert_eq!(first.get("privileged").and_then(Node::as_bool), Some(true));
+    }
+
+    #[test]
+    fn syntax_errors_name_the_line() {
+        let err = parse_hcl(0, "resource \"a\" \"b\" {\n  x = = 1\n}\n").unwrap_err();
+        assert_eq!(err.line(), 2);
+        let deep = format!("x = {}", "[".repeat(500));
+        assert!(matches!(
+            parse_hcl(0, &deep),
+            Err(HclError::TooDeep { line: 1 })
+        ));
+    }
+}
