@@ -232,8 +232,13 @@ fn containers_of<'a>(
         }
     }
     for (node, r) in inline {
+        // KServe names the container it builds from a framework block `kserve-container`.
+        let name = node
+            .get("name")
+            .and_then(|n| n.scalar_text())
+            .unwrap_or_else(|| "kserve-container".into());
         out.push(Container {
-            name: container_name(node),
+            name,
             node,
             route: r,
             class: ContainerClass::Main,
