@@ -269,7 +269,7 @@ impl Cgroups {
             }
             let procs = fs::read_to_string(place.dir.join("cgroup.procs")).unwrap_or_default();
             for pid in procs.lines().filter_map(|l| l.trim().parse::<i32>().ok()) {
-                let _ = super::sys::kill(pid, libc::SIGKILL);
+                let _ = super::sys_parent::kill(pid, libc::SIGKILL);
             }
         }
     }

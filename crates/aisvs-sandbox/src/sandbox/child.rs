@@ -14,7 +14,7 @@ use super::config::SCRATCH_INSIDE;
 use super::limits::{self, Rlimit};
 use super::mounts::{self, MountPlan};
 use super::seccomp_denylist::{self, DenyListFilters};
-use super::{capabilities, landlock as ll, sys};
+use super::{capabilities, landlock as ll, loopback, sys};
 
 /// Message kinds on the report pipe.
 pub const MSG_SETUP_FAILED: u8 = 1;
@@ -148,7 +148,7 @@ fn steps(plan: &mut ChildPlan) -> Result<Infallible, StepError> {
     }
     sys::sethostname(b"aisvs-sandbox").map_err(setup("hostname"))?;
     if plan.loopback_up {
-        sys::loopback_up().map_err(setup("loopback up"))?;
+        loopback::loopback_up().map_err(setup("loopback up"))?;
     }
     limits::apply(&plan.rlimits).map_err(setup("rlimits"))?;
     sys::setsid().map_err(setup("setsid"))?;

@@ -15,7 +15,7 @@ use landlock::{
 };
 
 use super::record::{ControlStatus, IsolationControl};
-use super::sys;
+use super::sys_parent;
 
 /// The newest ABI this code asks for; older kernels get the subset they know (best effort).
 const TARGET_ABI: ABI = ABI::V7;
@@ -38,7 +38,7 @@ pub fn prepare(
     scratch: &PathBuf,
     allowed_ports: &[u16],
 ) -> LandlockPlan {
-    let abi = sys::landlock_abi_version();
+    let abi = sys_parent::landlock_abi_version();
     let not_applied = |detail: String| LandlockPlan {
         ruleset: None,
         control: IsolationControl {

@@ -4,7 +4,7 @@
 
 use super::cgroups::Cgroups;
 use super::record::{ControlStatus, IsolationControl, RequestedLimits};
-use super::sys;
+use super::{sys, sys_parent};
 
 /// Open files allowed inside (hard). Enough for ML runtimes, far from the host's default.
 pub const MAX_OPEN_FILES: u64 = 4096;
@@ -137,7 +137,22 @@ pub fn prepare(limits: &RequestedLimits, cgroups: &Cgroups, host_root: bool) -> 
         ControlStatus::Applied,
         format!("RLIMIT_CORE 0, RLIMIT_NOFILE {MAX_OPEN_FILES} (hard = soft)"),
     ));
+    clamp_to_caller(&mut rlimits);
     LimitPlan { rlimits, controls }
+}
+
+/// Lowers `value` to the caller's current hard limit: an unprivileged caller cannot raise it,
+/// and asking to would fail the whole run.
+fn within_hard_limit(resource: libc::__rlimit_resource_t, value: u64) -> u64 {
+    sys_parent::hard_rlimit(resource).map_or(value, |hard| value.min(hard))
+}
+
+/// Clamps every entry to the caller's hard limits (done in the parent).
+pub fn clamp_to_caller(rlimits: &mut [Rlimit]) {
+    for limit in rlimits.iter_mut() {
+        limit.hard = within_hard_limit(limit.resource, limit.hard);
+        limit.soft = limit.soft.min(limit.hard);
+    }
 }
 
 /// Child side: sets every rlimit.

@@ -13,6 +13,7 @@ use super::config::{self, SandboxConfig, SANDBOX_PATH, SCRATCH_INSIDE};
 use super::error::SandboxError;
 use super::record::{ControlStatus, ExitInfo, IsolationControl, ResourcePeaks};
 use super::sys::{self, Forked};
+use super::sys_parent;
 use super::workdirs::WorkDirs;
 use super::{capabilities, isolation, landlock, limits, mounts, seccomp_denylist};
 
@@ -140,15 +141,15 @@ pub fn run(config: SandboxConfig) -> Result<RunOutcome, SandboxError> {
     drop(plan);
 
     if let Err(e) = hand_over(pid, &cgroups, &sync_write) {
-        let _ = sys::kill(pid, libc::SIGKILL);
-        let _ = sys::wait4(pid);
+        let _ = sys_parent::kill(pid, libc::SIGKILL);
+        let _ = sys_parent::wait4(pid);
         return Err(e);
     }
     drop(sync_write);
 
     let reports = child::decode_reports(&read_to_end(&report_read));
     if let Some(fatal) = reports.iter().find(|r| r.kind != MSG_NO_PROC) {
-        let _ = sys::wait4(pid);
+        let _ = sys_parent::wait4(pid);
         let reason = std::io::Error::from_raw_os_error(fatal.errno).to_string();
         return Err(match (fatal.kind, fatal.errno) {
             (MSG_EXEC_FAILED, libc::ENOENT) => SandboxError::CommandNotVisible {
@@ -181,7 +182,7 @@ pub fn run(config: SandboxConfig) -> Result<RunOutcome, SandboxError> {
     });
 
     let supervision = supervise(pid, &pidfd, &mut cgroups, &config);
-    let (status, usage) = sys::wait4(pid).map_err(|e| SandboxError::setup("wait", e))?;
+    let (status, usage) = sys_parent::wait4(pid).map_err(|e| SandboxError::setup("wait", e))?;
     cgroups.kill_all();
     let ended_at = now_rfc3339();
     let exit = isolation::exit_info(status, supervision, cgroups.oom_killed());
@@ -277,13 +278,13 @@ fn supervise(
             None
         };
         if let Some(verdict) = verdict {
-            let _ = sys::kill(pid, libc::SIGKILL);
+            let _ = sys_parent::kill(pid, libc::SIGKILL);
             cgroups.kill_all();
             return verdict;
         }
         let wait_ms = (deadline - now).as_millis().min(50) as i32;
         if matches!(
-            sys::poll_readable(pidfd.as_raw_fd(), wait_ms.max(1)),
+            sys_parent::poll_readable(pidfd.as_raw_fd(), wait_ms.max(1)),
             Ok(true) | Err(_)
         ) {
             return Supervision::Exited;

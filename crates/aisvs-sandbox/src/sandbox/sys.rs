@@ -1,6 +1,7 @@
-//! Thin wrappers over the raw Linux calls the sandbox makes. Every `unsafe` block of the runner
-//! lives here. The wrappers never allocate, because most of them run in the freshly cloned child
-//! of a possibly multi-threaded process, where only async-signal-safe work is allowed.
+//! Thin wrappers over the raw Linux calls the sandbox child makes (the parent's are in
+//! `sys_parent`, the loopback ioctl in `loopback`); the runner's `unsafe` blocks live there. These wrappers never
+//! allocate, because they run in the freshly cloned child of a possibly multi-threaded process,
+//! where only async-signal-safe work is allowed.
 //! Errors are the raw `errno` value.
 
 use std::ffi::{c_char, CStr};
@@ -315,113 +316,4 @@ pub fn execve(path: &CStr, argv: &[*const c_char], envp: &[*const c_char]) -> i3
 pub fn exit_now(code: i32) -> ! {
     // SAFETY: _exit is async-signal-safe and never returns.
     unsafe { libc::_exit(code) }
-}
-
-/// `struct ifreq` reduced to the name and flags members (40 bytes on 64-bit Linux).
-#[repr(C)]
-struct IfReqFlags {
-    name: [u8; 16],
-    flags: libc::c_short,
-    _pad: [u8; 22],
-}
-
-/// Brings the loopback interface of the current network namespace up.
-pub fn loopback_up() -> SysResult<()> {
-    // SAFETY: plain socket creation; the fd is closed below.
-    let fd = check(
-        unsafe { libc::socket(libc::AF_INET, libc::SOCK_DGRAM | libc::SOCK_CLOEXEC, 0) }
-            as libc::c_long,
-    )? as RawFd;
-    let mut req = IfReqFlags {
-        name: [0; 16],
-        flags: 0,
-        _pad: [0; 22],
-    };
-    req.name[..2].copy_from_slice(b"lo");
-    // SAFETY: SIOCGIFFLAGS/SIOCSIFFLAGS read and write an ifreq; ours is ifreq-sized.
-    let result = unsafe {
-        if libc::ioctl(fd, libc::SIOCGIFFLAGS, &mut req) < 0 {
-            Err(last_errno())
-        } else {
-            req.flags |= (libc::IFF_UP | libc::IFF_RUNNING) as libc::c_short;
-            if libc::ioctl(fd, libc::SIOCSIFFLAGS, &req) < 0 {
-                Err(last_errno())
-            } else {
-                Ok(())
-            }
-        }
-    };
-    close(fd);
-    result
-}
-
-/// poll(2) on one fd for readability; `Ok(true)` when ready.
-pub fn poll_readable(fd: RawFd, timeout_ms: i32) -> SysResult<bool> {
-    let mut pfd = libc::pollfd {
-        fd,
-        events: libc::POLLIN,
-        revents: 0,
-    };
-    // SAFETY: one valid pollfd.
-    match check(unsafe { libc::poll(&mut pfd, 1, timeout_ms) } as libc::c_long) {
-        Ok(n) => Ok(n > 0),
-        Err(libc::EINTR) => Ok(false),
-        Err(e) => Err(e),
-    }
-}
-
-/// kill(2).
-pub fn kill(pid: libc::pid_t, signal: libc::c_int) -> SysResult<()> {
-    // SAFETY: integer arguments only.
-    check(unsafe { libc::kill(pid, signal) } as libc::c_long).map(drop)
-}
-
-/// wait4(2) for one child, blocking; returns the raw status and its resource usage.
-pub fn wait4(pid: libc::pid_t) -> SysResult<(libc::c_int, libc::rusage)> {
-    let mut status: libc::c_int = 0;
-    // SAFETY: all-zero is a valid rusage value.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    loop {
-        // SAFETY: valid out-pointers for status and usage.
-        let rc = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-        match check(rc as libc::c_long) {
-            Err(libc::EINTR) => continue,
-            Err(e) => return Err(e),
-            Ok(_) => return Ok((status, usage)),
-        }
-    }
-}
-
-/// landlock_create_ruleset(NULL, 0, LANDLOCK_CREATE_RULESET_VERSION): the kernel's ABI, or 0.
-pub fn landlock_abi_version() -> i64 {
-    const LANDLOCK_CREATE_RULESET_VERSION: libc::c_uint = 1;
-    // SAFETY: a null attr with size 0 and the VERSION flag only queries the ABI.
-    let rc = unsafe {
-        libc::syscall(
-            libc::SYS_landlock_create_ruleset,
-            std::ptr::null::<u8>(),
-            0usize,
-            LANDLOCK_CREATE_RULESET_VERSION,
-        )
-    };
-    rc.max(0)
-}
-
-/// uname(2): (release, machine).
-pub fn uname() -> (String, String) {
-    // SAFETY: all-zero is a valid utsname; uname fills NUL-terminated fields.
-    let mut uts: libc::utsname = unsafe { std::mem::zeroed() };
-    // SAFETY: valid out-pointer.
-    if unsafe { libc::uname(&mut uts) } != 0 {
-        return (String::from("unknown"), String::from("unknown"));
-    }
-    let field = |raw: &[libc::c_char]| {
-        let bytes: Vec<u8> = raw
-            .iter()
-            .take_while(|c| **c != 0)
-            .map(|c| *c as u8)
-            .collect();
-        String::from_utf8_lossy(&bytes).into_owned()
-    };
-    (field(&uts.release), field(&uts.machine))
 }

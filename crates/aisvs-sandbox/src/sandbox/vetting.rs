@@ -5,7 +5,7 @@ use super::config::{self, SandboxConfig};
 use super::error::SandboxError;
 use super::record::{HostInfo, ToolInfo, VettingRecord, RECORD_SCHEMA};
 use super::runner::{self, RunOutcome};
-use super::{inputs, model_scan, sys};
+use super::{inputs, model_scan, sys_parent};
 
 /// A finished run and its (unsigned) record.
 #[derive(Debug, Clone)]
@@ -33,7 +33,7 @@ pub fn run_vetting(
     let command = config.command.clone();
     let limits = config.limits.clone();
     let outcome = runner::run(config)?;
-    let (kernel_release, machine) = sys::uname();
+    let (kernel_release, machine) = sys_parent::uname();
     let record = VettingRecord {
         schema: RECORD_SCHEMA.into(),
         tool: ToolInfo {
