@@ -47,7 +47,7 @@ impl ArtifactKind {
 pub struct Artifact {
     /// Image, host, directory…
     pub kind: ArtifactKind,
-    /// Logical key: image repository without tag/digest, or the host name.
+    /// Logical key: image repository and tag without digest, or the host name.
     pub name: String,
     /// Tags, digests and user input that identify this exact instance.
     pub aliases: Vec<String>,
@@ -112,6 +112,14 @@ pub fn image_repository(reference: &str) -> String {
     repo.strip_prefix("library/").unwrap_or(repo).to_string()
 }
 
+/// Logical image key: repository plus tag when there is one (`ghcr.io/x/y:1.2`), without the
+/// digest, so a rebuilt (patched) image keeps its key while other tags of the same repository
+/// stay separate artifacts.
+pub fn image_logical_name(reference: &str) -> String {
+    let without_digest = reference.split('@').next().unwrap_or(reference);
+    normalise_reference(without_digest)
+}
+
 /// Normalises a full reference for alias comparison (Docker Hub prefixes removed).
 pub fn normalise_reference(reference: &str) -> String {
     let r = reference.trim();
@@ -145,6 +153,10 @@ mod tests {
             "localhost:5000/ml/vllm"
         );
         assert_eq!(reference_digest("a/b@sha256:12"), Some("sha256:12"));
+        assert_eq!(
+            image_logical_name("docker.io/library/nginx:1.25@sha256:ab"),
+            "nginx:1.25"
+        );
         assert_eq!(reference_digest("a/b:1"), None);
     }
 }

@@ -218,3 +218,28 @@ fn young_open_finding_is_within_window_and_unrescanned_one_is_inconclusive() {
         "{later:?}"
     );
 }
+
+#[test]
+fn another_tag_of_the_same_repository_does_not_resolve_findings() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut history = history_with(dir.path(), &[0], None);
+    let other = trivy_at("trivy/debian-buster.json", t0() + Duration::hours(12), None);
+    let report = parse_trivy(&vector("trivy/debian-buster.json"), &other).expect("parse");
+    assert_ne!(
+        report.artifact.name,
+        IMAGE.to_string(),
+        "separate logical artifacts"
+    );
+    history.ingest(&report).expect("ingest");
+    let result = evaluate_patch_sla(
+        &series(&history),
+        &[],
+        t0() + Duration::hours(20),
+        Duration::hours(48),
+    );
+    let musl = result
+        .iter()
+        .find(|a| a.subject.contains(CVE))
+        .expect("assessed");
+    assert!(musl.message.starts_with("open for"), "{}", musl.message);
+}

@@ -83,12 +83,12 @@ fn vm_report_is_a_host_scan_and_label_medium_is_high_by_score() {
 }
 
 #[test]
-fn image_identity_uses_repository_and_digests() {
+fn image_identity_uses_repository_tag_and_digests() {
     let file = "trivy/alpine-39-high-critical.json";
     let report = parse_trivy(&vector(file), &vector_text(file)).expect("parse");
     assert_eq!(
         report.artifact.name,
-        "ghcr.io/aquasecurity/trivy-test-images"
+        "ghcr.io/aquasecurity/trivy-test-images:alpine-39"
     );
     assert!(report
         .artifact
@@ -129,7 +129,7 @@ fn grype_reports_parse_with_related_scores_and_empty_scans() {
         keycloak.scanned_at.map(|t| t.unix_timestamp()),
         Some(1_693_570_422)
     );
-    assert_eq!(keycloak.artifact.name, "keycloak/keycloak");
+    assert_eq!(keycloak.artifact.name, "keycloak/keycloak:21.0.2");
     let empty = parse_grype(
         &vector("grype/TestEmptyJsonPresenter.json"),
         &vector_text("grype/TestEmptyJsonPresenter.json"),

@@ -4,7 +4,7 @@ use super::{array_of, major_version, str_of, strings_of};
 use crate::assessment::Diagnostic;
 use crate::cvss::{self, CvssEntry};
 use crate::error::{EvidenceError, Result};
-use crate::report::{image_repository, Artifact, ArtifactKind, ScanReport, VulnFinding};
+use crate::report::{image_logical_name, Artifact, ArtifactKind, ScanReport, VulnFinding};
 use crate::timestamp::parse_time;
 use serde_json::Value;
 use std::path::Path;
@@ -68,7 +68,7 @@ fn grype_artifact(source: &Value) -> Artifact {
             aliases.dedup();
             Artifact {
                 kind: ArtifactKind::Image,
-                name: image_repository(user_input),
+                name: image_logical_name(user_input),
                 aliases,
             }
         }

@@ -4,7 +4,7 @@ use super::{array_of, str_of, strings_of};
 use crate::assessment::Diagnostic;
 use crate::cvss::{self, CvssEntry};
 use crate::error::{EvidenceError, Result};
-use crate::report::{image_repository, Artifact, ArtifactKind, ScanReport, VulnFinding};
+use crate::report::{image_logical_name, Artifact, ArtifactKind, ScanReport, VulnFinding};
 use crate::timestamp::parse_time;
 use serde_json::Value;
 use std::path::Path;
@@ -97,8 +97,8 @@ fn trivy_artifact(root: &Value) -> Artifact {
         strings_of(&meta, "RepoTags")
             .first()
             .or(strings_of(&meta, "RepoDigests").first())
-            .map(|r| image_repository(r))
-            .unwrap_or_else(|| image_repository(&name))
+            .map(|r| image_logical_name(r))
+            .unwrap_or_else(|| image_logical_name(&name))
     } else {
         name
     };
