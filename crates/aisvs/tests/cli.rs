@@ -1,0 +1,439 @@
+//! End to end: the built `aisvs` binary on real files — every format, every exit code, bad config, bad input.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn aisvs() -> Command {
+    Command::cargo_bin("aisvs").expect("binary built")
+}
+
+fn examples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples")
+}
+
+fn write(dir: &Path, name: &str, text: &[u8]) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).expect("write fixture");
+    p
+}
+
+const HARDENED: &str = "apiVersion: v1\nkind: Pod\nmetadata: {name: ok}\nspec:\n  securityContext:\n    runAsNonRoot: true\n    seccompProfile: {type: RuntimeDefault}\n  containers:\n  - name: c\n    image: x\n    securityContext:\n      allowPrivilegeEscalation: false\n      readOnlyRootFilesystem: true\n      capabilities: {drop: [ALL]}\n    resources:\n      limits: {memory: 1Gi, cpu: '1'}\n";
+
+#[test]
+fn examples_fail_with_exit_1_and_show_frames_and_table() {
+    aisvs()
+        .args(["scan"])
+        .arg(examples())
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("high[k8s-privileged]"))
+        .stdout(predicate::str::contains("--> k8s/training-job.yaml:"))
+        .stdout(predicate::str::contains("OWASP AISVS C4 requirements"))
+        .stdout(predicate::str::contains(
+            "score = pass / (pass + fail + partial)",
+        ));
+}
+
+#[test]
+fn exit_zero_and_hardened_input_exit_0() {
+    aisvs()
+        .args(["scan", "--exit-zero"])
+        .arg(examples())
+        .assert()
+        .code(0);
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "pod.yaml", HARDENED.as_bytes());
+    aisvs()
+        .args(["scan"])
+        .arg(dir.path())
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("4.1.1   partial"));
+}
+
+#[test]
+fn json_report_has_schema_v1_fields() {
+    let out = aisvs()
+        .args(["scan", "--format", "json"])
+        .arg(examples())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    assert_eq!(v["schema_version"], 1);
+    for key in [
+        "tool",
+        "catalog",
+        "level",
+        "inputs",
+        "requirements",
+        "findings",
+        "score",
+        "diagnostics",
+    ] {
+        assert!(v.get(key).is_some(), "missing top-level `{key}`");
+    }
+    let reqs = v["requirements"].as_array().unwrap();
+    assert_eq!(reqs.len(), 21);
+    let r = &reqs[0];
+    for key in [
+        "id", "level", "role", "title", "verdict", "subjects", "rules", "findings", "note",
+    ] {
+        assert!(r.get(key).is_some(), "requirement missing `{key}`");
+    }
+    let f = &v["findings"][0];
+    for key in [
+        "rule",
+        "requirements",
+        "severity",
+        "message",
+        "subject",
+        "location",
+        "related",
+        "remediation",
+        "fingerprint",
+        "suppressed",
+    ] {
+        assert!(f.get(key).is_some(), "finding missing `{key}`");
+    }
+    for key in [
+        "path",
+        "start_line",
+        "start_column",
+        "end_line",
+        "end_column",
+        "route",
+    ] {
+        assert!(f["location"].get(key).is_some(), "location missing `{key}`");
+    }
+    // Finding indices of a requirement point at findings that name it.
+    for r in reqs {
+        for i in r["findings"].as_array().unwrap() {
+            let f = &v["findings"][i.as_u64().unwrap() as usize];
+            assert!(f["requirements"].as_array().unwrap().contains(&r["id"]));
+        }
+    }
+    let privileged = reqs.iter().find(|r| r["id"] == "4.1.3").unwrap();
+    assert_eq!(privileged["verdict"], "fail");
+}
+
+#[test]
+fn sarif_validates_against_the_official_schema() {
+    let schema_path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/vectors/sarif/sarif-schema-2.1.0.json");
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(&schema_path).expect("SARIF schema in shared/vectors"),
+    )
+    .unwrap();
+    let out = aisvs()
+        .args(["scan", "--format", "sarif"])
+        .arg(examples())
+        .output()
+        .unwrap();
+    let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).expect("SARIF is JSON");
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(&sarif)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "SARIF invalid:\n{}", errors.join("\n"));
+    assert!(!sarif["runs"][0]["results"].as_array().unwrap().is_empty());
+    assert!(
+        sarif["runs"][0]["properties"]["aisvs"]["requirements"]
+            .as_array()
+            .unwrap()
+            .len()
+            == 21
+    );
+}
+
+#[test]
+fn junit_has_one_case_per_requirement_and_markdown_a_table() {
+    let out = aisvs()
+        .args(["scan", "--format", "junit"])
+        .arg(examples())
+        .output()
+        .unwrap();
+    let xml = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(xml.matches("<testcase ").count(), 21);
+    assert!(xml.contains("<failure"));
+    aisvs()
+        .args(["scan", "--format", "markdown", "--level", "1"])
+        .arg(examples())
+        .assert()
+        .stdout(predicate::str::contains("| 4.1.1 "))
+        .stdout(predicate::str::contains("| 4.1.3 ").not());
+}
+
+#[test]
+fn output_file_and_stdin() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r.json");
+    aisvs()
+        .args(["scan", "-f", "json", "-o"])
+        .arg(&out)
+        .arg(examples())
+        .assert()
+        .code(1)
+        .stdout("");
+    assert!(std::fs::read_to_string(&out)
+        .unwrap()
+        .contains("\"schema_version\": 1"));
+    aisvs()
+        .args(["scan", "-"])
+        .write_stdin("apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata: {name: p}\n  spec:\n    containers:\n    - {name: c, image: x, securityContext: {privileged: true}}\n")
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("--> -:"))
+        .stdout(predicate::str::contains("items[0].spec.containers[0]"));
+}
+
+#[test]
+fn usage_errors_exit_2_with_one_line() {
+    aisvs()
+        .args(["scan", "--format", "yaml", "."])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("invalid value 'yaml'"));
+    aisvs()
+        .args(["scan", "/nonexistent/path"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot read /nonexistent/path"));
+    aisvs().args(["rules", "no-such-rule"]).assert().code(2);
+    aisvs().args(["scan", "--level", "4", "."]).assert().code(2);
+}
+
+#[test]
+fn config_unknown_key_and_rule_are_errors_naming_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "pod.yaml", HARDENED.as_bytes());
+    write(dir.path(), "aisvs.toml", b"level = 2\nfrobnicate = true\n");
+    aisvs()
+        .args(["scan"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("aisvs.toml:2:").and(predicate::str::contains("frobnicate")),
+        );
+    write(
+        dir.path(),
+        "aisvs.toml",
+        b"[rules.k8s-nope]\nenabled = false\n",
+    );
+    aisvs()
+        .args(["scan"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("aisvs.toml:1:")
+                .and(predicate::str::contains("unknown rule `k8s-nope`")),
+        );
+    write(
+        dir.path(),
+        "aisvs.toml",
+        b"[rules.k8s-seccomp]\naccept_runtime_defaults = true\n",
+    );
+    aisvs()
+        .args(["scan"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("aisvs.toml:2:")
+                .and(predicate::str::contains("accept_runtime_defaults")),
+        );
+    write(
+        dir.path(),
+        "aisvs.toml",
+        b"[[waiver]]\nrule = \"k8s-seccomp\"\nreason = \"\"\n",
+    );
+    aisvs()
+        .args(["scan"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("non-empty reason"));
+}
+
+#[test]
+fn waivers_inline_ignores_and_annotations_suppress_but_stay_visible() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "job.yaml", b"apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: j\n  annotations:\n    aisvs.io/ignore: \"k8s-host-namespaces: NCCL needs host IPC on this pool\"\nspec:\n  template:\n    spec:\n      hostIPC: true\n      securityContext:\n        runAsNonRoot: true\n        seccompProfile: {type: RuntimeDefault}\n      containers:\n      - name: c\n        image: x\n        securityContext:\n          allowPrivilegeEscalation: false\n          # aisvs: ignore[k8s-read-only-root] writes checkpoints to /\n          readOnlyRootFilesystem: false\n          capabilities: {drop: [ALL]}\n        resources: {limits: {memory: 1Gi, cpu: '1'}}\n");
+    write(dir.path(), "aisvs.toml", b"[[waiver]]\nrule = \"k8s-privileged\"\nreason = \"unused\"\n\n[[waiver]]\nrule = \"k8s-seccomp\"\nreason = \"expired\"\nexpires = \"2020-01-01\"\n");
+    let out = aisvs()
+        .args(["scan", "-f", "json"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "all failures suppressed: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let kinds: Vec<String> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            f["suppressed"]["kind"]
+                .as_str()
+                .unwrap_or("none")
+                .to_string()
+        })
+        .collect();
+    assert!(
+        kinds.contains(&"annotation".to_string()) && kinds.contains(&"inline".to_string()),
+        "{kinds:?}"
+    );
+    let r413 = v["requirements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "4.1.3")
+        .unwrap();
+    assert_eq!(
+        r413["verdict"], "partial",
+        "waived failures never make a pass"
+    );
+    assert_eq!(r413["subjects"]["waived"], 2);
+    let diags = v["diagnostics"].to_string();
+    assert!(
+        diags.contains("matched nothing") && diags.contains("expired on 2020-01-01"),
+        "{diags}"
+    );
+}
+
+#[test]
+fn bad_inputs_become_diagnostics_not_crashes() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "malformed.yaml",
+        b"apiVersion: v1\nkind: Pod\nmetadata: {name: x\n  oops: [\n",
+    );
+    write(
+        d,
+        "dupkeys.yaml",
+        b"apiVersion: v1\nkind: Pod\nkind: Deployment\n",
+    );
+    let bomb = "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\ng: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]\nh: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]\ni: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]\n";
+    write(d, "bomb.yaml", bomb.as_bytes());
+    let mut deep = String::new();
+    for i in 0..10_000 {
+        deep.push_str(&" ".repeat(i % 2));
+        deep.push('[');
+    }
+    write(d, "deep.yaml", deep.as_bytes());
+    let mut block = String::new();
+    for i in 0..10_000 {
+        block.push_str(&format!("{}k:\n", " ".repeat(i)));
+    }
+    write(d, "deep-block.yaml", block.as_bytes());
+    write(
+        d,
+        "latin1.yaml",
+        b"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: caf\xe9}\n",
+    );
+    write(d, "binary.yaml", b"\x7fELF\x02\x01\x01\x00\x00\x00binary");
+    write(d, "big.yaml", &vec![b'#'; 9 * 1024 * 1024]);
+    write(d, "good.yaml", HARDENED.as_bytes());
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(d, d.join("loop")).unwrap();
+        let unreadable = write(d, "secret.yaml", b"a: 1\n");
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&unreadable, std::fs::Permissions::from_mode(0o000)).unwrap();
+    }
+    let out = aisvs()
+        .args(["scan", "-f", "json"])
+        .arg(d)
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "bad files are diagnostics; the good one passes. stderr: {stderr}"
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let diags = v["diagnostics"].as_array().unwrap();
+    let find = |path: &str| {
+        diags
+            .iter()
+            .find(|x| x["path"] == path)
+            .map(|x| x["message"].as_str().unwrap().to_string())
+    };
+    assert!(find("malformed.yaml").unwrap().contains("invalid YAML"));
+    assert!(
+        find("dupkeys.yaml").unwrap().contains("duplicate"),
+        "{:?}",
+        find("dupkeys.yaml")
+    );
+    assert!(
+        find("bomb.yaml").unwrap().contains("alias"),
+        "{:?}",
+        find("bomb.yaml")
+    );
+    assert!(find("deep.yaml").is_some());
+    assert!(find("deep-block.yaml").is_some());
+    assert!(find("latin1.yaml").unwrap().contains("UTF-8"));
+    assert!(find("binary.yaml").unwrap().contains("binary"));
+    assert!(find("big.yaml").unwrap().contains("limit"));
+    let line = diags
+        .iter()
+        .find(|x| x["path"] == "malformed.yaml")
+        .unwrap()["line"]
+        .as_u64()
+        .unwrap();
+    assert!(line >= 3, "malformed.yaml diagnostic names the line");
+    // --strict turns unparseable input into a failing run.
+    aisvs()
+        .args(["scan", "--strict"])
+        .arg(d)
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn empty_directory_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    aisvs()
+        .args(["scan"])
+        .arg(dir.path())
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("no files to scan"));
+}
+
+#[test]
+fn requirements_and_rules_commands() {
+    aisvs()
+        .arg("requirements")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("4.6.3").and(predicate::str::contains("k8s-seccomp")));
+    aisvs()
+        .arg("rules")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("k8s-sandbox-runtime"));
+    aisvs()
+        .args(["rules", "k8s-seccomp"])
+        .assert()
+        .code(0)
+        .stdout(
+            predicate::str::contains("Failing example:")
+                .and(predicate::str::contains("accept_runtime_default")),
+        );
+}
