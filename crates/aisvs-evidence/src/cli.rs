@@ -1,14 +1,14 @@
 //! Command-line surface of `aisvs evidence`: `ingest` reports into the history, `status`
 //! evaluates 4.6.1/4.6.3 from it (and 4.6.2/4.4.1 from evidence files given) at `--at`.
 
-use crate::assessment::{Assessment, Diagnostic, Outcome};
+use crate::assessment::{Diagnostic, Outcome};
 use crate::error::EvidenceError;
+use crate::from_history::evaluate_history;
 use crate::history::{default_history_path, History, IngestOutcome};
 use crate::load::{bench_as_scan, load, Evidence};
 use crate::render::{emit, render, Format};
 use crate::rules::kube_bench_462::{evaluate_kube_bench, BenchPolicy, SeverityMap};
-use crate::rules::patch_sla_463::evaluate_patch_sla;
-use crate::rules::scan_cadence_461::{evaluate_scan_cadence, CadencePolicy};
+use crate::rules::scan_cadence_461::CadencePolicy;
 use crate::secrets::rotation_441::{evaluate_secret_rotation, MAX_AGE};
 use crate::timestamp::{format_time, parse_duration, parse_time};
 use std::path::{Path, PathBuf};
@@ -189,38 +189,9 @@ fn status(args: &StatusArgs) -> Result<i32, String> {
     let sla =
         parse_duration(&args.sla).ok_or_else(|| format!("--sla {:?}: use e.g. 48h", args.sla))?;
     let history = open_history(args.history.as_deref())?;
-    let scans = history.scans().map_err(|e| e.to_string())?;
+    let mut inventory: Vec<String> = args.images.clone();
+    inventory.extend(args.hosts.iter().cloned());
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
-    for scan in scans.iter().filter(|s| s.scanned_at > at) {
-        diagnostics.push(Diagnostic::warning(
-            &scan.source_path,
-            format!(
-                "scan of {} at {} is after --at {}; ignored",
-                scan.artifact,
-                format_time(scan.scanned_at),
-                format_time(at)
-            ),
-        ));
-    }
-    let mut inventory: Vec<String> = args.images.iter().chain(&args.hosts).cloned().collect();
-    if inventory.is_empty() {
-        inventory = scans.iter().map(|s| s.artifact.clone()).collect();
-        inventory.dedup();
-    }
-    let mut assessments: Vec<Assessment> = evaluate_scan_cadence(
-        &scans,
-        &inventory,
-        at,
-        &CadencePolicy {
-            window,
-            ..CadencePolicy::default()
-        },
-    );
-    let mut series = Vec::with_capacity(scans.len());
-    for scan in scans {
-        let findings = history.findings_of(scan.id).map_err(|e| e.to_string())?;
-        series.push((scan, findings));
-    }
     let (mut mitigations, mut secrets, mut departures, mut benches) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for file in &args.files {
@@ -235,7 +206,14 @@ fn status(args: &StatusArgs) -> Result<i32, String> {
             )),
         }
     }
-    assessments.extend(evaluate_patch_sla(&series, &mitigations, at, sla));
+    let cadence = CadencePolicy {
+        window,
+        ..CadencePolicy::default()
+    };
+    let evaluation = evaluate_history(&history, &inventory, &mitigations, at, &cadence, sla)
+        .map_err(|e| e.to_string())?;
+    let mut assessments = evaluation.assessments;
+    diagnostics.extend(evaluation.diagnostics);
     let policy = BenchPolicy {
         severity_map: match &args.severity_map {
             Some(p) => Some(SeverityMap::parse_trivy_compliance(

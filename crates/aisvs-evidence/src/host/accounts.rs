@@ -3,8 +3,11 @@
 use super::under_root;
 use std::path::{Path, PathBuf};
 
-/// Shells that refuse interactive logins.
+/// Shells that refuse interactive logins (`/bin/sync` only runs sync(1) and exits; Debian gives
+/// it to the `sync` account).
 pub const NOLOGIN_SHELLS: &[&str] = &[
+    "/bin/sync",
+    "/usr/bin/sync",
     "/usr/sbin/nologin",
     "/sbin/nologin",
     "/bin/false",
