@@ -34,6 +34,15 @@ pub fn render_text(report: &Report) -> String {
             "NOT VERIFIED (failed: {})",
             report.failed_checks.join(", ")
         );
+        let unevaluated: Vec<&String> = report
+            .not_evaluated
+            .iter()
+            .filter(|n| !report.failed_checks.contains(n))
+            .collect();
+        if !unevaluated.is_empty() {
+            let names: Vec<&str> = unevaluated.iter().map(|s| s.as_str()).collect();
+            let _ = writeln!(out, "  not evaluated: {}", names.join(", "));
+        }
     }
     out
 }

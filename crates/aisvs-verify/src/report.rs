@@ -53,8 +53,12 @@ pub struct Report {
     pub supports: Vec<Requirement>,
     /// Every check in the order it ran.
     pub checks: Vec<Check>,
-    /// Names of the checks that failed (or required checks that never ran).
+    /// Names of the checks that failed; when none failed but a required check never passed,
+    /// those required checks (so an unverified result always names a reason).
     pub failed_checks: Vec<String>,
+    /// Required checks that never ran or were skipped (e.g. after an earlier failure).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_evaluated: Vec<String>,
     /// Facts established along the way (signer identity, builder id, SLSA level, …).
     pub facts: BTreeMap<String, String>,
     /// Per-item results (one per signature/attestation/SBOM found in an image); they inform
@@ -77,6 +81,7 @@ impl Report {
             supports,
             checks: Vec::new(),
             failed_checks: Vec::new(),
+            not_evaluated: Vec::new(),
             facts: BTreeMap::new(),
             evidence: Vec::new(),
         }
@@ -132,8 +137,8 @@ impl Report {
                 .any(|c| c.name == name && c.status == CheckStatus::Pass)
     }
 
-    /// Computes `verified` and `failed_checks`: verified iff nothing failed and every name in
-    /// `required` passed. A required check that never ran is listed as failed.
+    /// Computes `verified`, `failed_checks` and `not_evaluated`: verified iff nothing failed and
+    /// every name in `required` passed.
     pub fn finish(mut self, required: &[&str]) -> Self {
         let mut failed: Vec<String> = Vec::new();
         for check in &self.checks {
@@ -141,13 +146,17 @@ impl Report {
                 failed.push(check.name.clone());
             }
         }
-        for name in required {
-            if !self.has_passed(name) && !failed.iter().any(|f| f == name) {
-                failed.push((*name).to_string());
-            }
+        let missing: Vec<String> = required
+            .iter()
+            .filter(|name| !self.has_passed(name) && !failed.iter().any(|f| f == *name))
+            .map(|name| (*name).to_string())
+            .collect();
+        self.verified = failed.is_empty() && missing.is_empty() && !required.is_empty();
+        if failed.is_empty() {
+            failed.clone_from(&missing);
         }
-        self.verified = failed.is_empty() && !required.is_empty();
         self.failed_checks = failed;
+        self.not_evaluated = missing;
         self
     }
 }
