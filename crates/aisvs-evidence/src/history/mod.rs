@@ -121,27 +121,27 @@ fn is_corruption(err: &rusqlite::Error) -> bool {
     )
 }
 
-/// Copies the damaged file aside (never deleting or rewriting it) and builds the error.
+/// Copies the damaged file aside (never deleting or rewriting it) and builds the error. The
+/// copy is named after the content hash, so repeated runs do not pile up identical copies.
 fn corrupt(path: &Path, detail: String) -> EvidenceError {
-    let stamp = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    let mut backup = path.as_os_str().to_owned();
-    backup.push(format!(".corrupt-{stamp}.bak"));
-    let backup = PathBuf::from(backup);
-    let copied = std::fs::copy(path, &backup).is_ok();
+    use sha2::{Digest, Sha256};
+    let backup = std::fs::read(path).ok().and_then(|bytes| {
+        let hash = hex::encode(Sha256::digest(&bytes));
+        let mut name = path.as_os_str().to_owned();
+        name.push(format!(".corrupt-{}.bak", &hash[..12]));
+        let backup = PathBuf::from(name);
+        (backup.exists() || std::fs::write(&backup, &bytes).is_ok()).then_some(backup)
+    });
+    // quick_check prints a `*** in database main ***` header before the actual problem.
+    let detail = detail
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with("***"))
+        .unwrap_or("integrity check failed")
+        .to_string();
     EvidenceError::CorruptHistory {
         path: path.to_path_buf(),
-        backup: if copied {
-            backup
-        } else {
-            PathBuf::from("(copy failed)")
-        },
-        detail: detail
-            .lines()
-            .next()
-            .unwrap_or("integrity check failed")
-            .to_string(),
+        backup: backup.unwrap_or_else(|| PathBuf::from("(copy failed)")),
+        detail,
     }
 }
