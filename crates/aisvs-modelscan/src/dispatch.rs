@@ -20,14 +20,23 @@ pub struct Ctx<'a> {
 impl Ctx<'_> {
     /// The context for a member one archive level deeper.
     pub fn nested(&self) -> Self {
-        Ctx { depth: self.depth + 1, ..*self }
+        Ctx {
+            depth: self.depth + 1,
+            ..*self
+        }
     }
 }
 
 const HDF5_MAGIC: &[u8] = b"\x89HDF\r\n\x1a\n";
 
 /// Identifies and scans `[base, base + len)` of `src`, appending findings; returns the format.
-pub fn scan_window(src: &mut dyn Source, base: u64, len: u64, ctx: &Ctx, out: &mut Vec<Finding>) -> Format {
+pub fn scan_window(
+    src: &mut dyn Source,
+    base: u64,
+    len: u64,
+    ctx: &Ctx,
+    out: &mut Vec<Finding>,
+) -> Format {
     let mut s = match Stream::new(src, base, len) {
         Ok(s) => s,
         Err(e) => {
@@ -63,7 +72,11 @@ pub fn scan_window(src: &mut dyn Source, base: u64, len: u64, ctx: &Ctx, out: &m
     }
     if let Some(name) = unsupported_container(&head) {
         let detail = format!("{name} data: decompression not supported, content not scanned");
-        out.push(Finding::new(FindingKind::UnsupportedEncoding, detail, Some(0)));
+        out.push(Finding::new(
+            FindingKind::UnsupportedEncoding,
+            detail,
+            Some(0),
+        ));
         return Format::Unknown;
     }
     if head.len() >= 9 && head[8] == b'{' {
@@ -87,20 +100,33 @@ pub fn scan_window(src: &mut dyn Source, base: u64, len: u64, ctx: &Ctx, out: &m
 
 /// Runs the pickle VM. For data without the protocol-2+ magic, the result counts as a pickle only
 /// if a pickle completed or code-relevant opcodes were seen; otherwise findings are discarded.
-fn scan_pickle(s: &mut Stream, ctx: &Ctx, out: &mut Vec<Finding>, has_magic: bool) -> Option<Format> {
+fn scan_pickle(
+    s: &mut Stream,
+    ctx: &Ctx,
+    out: &mut Vec<Finding>,
+    has_magic: bool,
+) -> Option<Format> {
     let mut findings = Vec::new();
     if s.seek_to(0).is_err() {
         return None;
     }
     let summary = pickle::scan_stream(s, &mut findings, ctx.opts.max_pickle_ops);
     let code_seen = findings.iter().any(|f| {
-        f.effect == Effect::Unsafe && !matches!(f.kind, FindingKind::MemoMiss | FindingKind::TypeConfusion | FindingKind::FrameViolation)
+        f.effect == Effect::Unsafe
+            && !matches!(
+                f.kind,
+                FindingKind::MemoMiss | FindingKind::TypeConfusion | FindingKind::FrameViolation
+            )
     });
     if !has_magic && summary.pickles == 0 && !code_seen {
         return None;
     }
     if summary.not_a_pickle && !code_seen && has_magic {
-        out.push(Finding::new(FindingKind::UnknownFormat, "starts like a pickle but is not one", Some(0)));
+        out.push(Finding::new(
+            FindingKind::UnknownFormat,
+            "starts like a pickle but is not one",
+            Some(0),
+        ));
         return Some(Format::Unknown);
     }
     out.extend(findings);
@@ -122,14 +148,22 @@ fn unsupported_container(head: &[u8]) -> Option<&'static str> {
         (b"7z\xbc\xaf\x27\x1c", "7z"),
         (b"Rar!\x1a\x07", "rar"),
     ];
-    table.iter().find(|(magic, _)| head.starts_with(magic)).map(|(_, name)| *name)
+    table
+        .iter()
+        .find(|(magic, _)| head.starts_with(magic))
+        .map(|(_, name)| *name)
 }
 
 /// Text that is not a pickle: a Keras JSON config, Python source, other text, or unknown binary.
 fn classify_text(s: &mut Stream, head: &[u8], ctx: &Ctx, out: &mut Vec<Finding>) -> Format {
-    let is_text = !head.contains(&0) && std::str::from_utf8(head).map_or_else(|e| e.valid_up_to() + 4 >= head.len(), |_| true);
+    let is_text = !head.contains(&0)
+        && std::str::from_utf8(head).map_or_else(|e| e.valid_up_to() + 4 >= head.len(), |_| true);
     if !is_text {
-        out.push(Finding::new(FindingKind::UnknownFormat, "content matches no supported model format", Some(0)));
+        out.push(Finding::new(
+            FindingKind::UnknownFormat,
+            "content matches no supported model format",
+            Some(0),
+        ));
         return Format::Unknown;
     }
     let text = String::from_utf8_lossy(head);
@@ -139,10 +173,17 @@ fn classify_text(s: &mut Stream, head: &[u8], ctx: &Ctx, out: &mut Vec<Finding>)
             return format;
         }
     }
-    let python = trimmed.starts_with("#!") && text.lines().next().is_some_and(|l| l.contains("python"))
-        || text.lines().any(|l| l.starts_with("import ") || l.starts_with("from ") && l.contains(" import ") || l.starts_with("def ") || l.starts_with("class "));
+    let python = trimmed.starts_with("#!")
+        && text.lines().next().is_some_and(|l| l.contains("python"))
+        || text.lines().any(|l| {
+            l.starts_with("import ")
+                || l.starts_with("from ") && l.contains(" import ")
+                || l.starts_with("def ")
+                || l.starts_with("class ")
+        });
     if python {
-        let detail = "Python source: loaders run such files with trust_remote_code; review it manually";
+        let detail =
+            "Python source: loaders run such files with trust_remote_code; review it manually";
         out.push(Finding::new(FindingKind::PythonSource, detail, Some(0)));
         return Format::PythonSource;
     }

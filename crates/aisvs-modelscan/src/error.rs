@@ -20,7 +20,12 @@ pub enum ParseError {
     #[error("truncated at byte {offset}: {what}")]
     Truncated { offset: u64, what: &'static str },
     #[error("{what} at byte {offset} declares {declared} bytes, more than the {limit}-byte limit")]
-    TooLarge { offset: u64, what: &'static str, declared: u64, limit: u64 },
+    TooLarge {
+        offset: u64,
+        what: &'static str,
+        declared: u64,
+        limit: u64,
+    },
     #[error("invalid {what} at byte {offset}")]
     Invalid { offset: u64, what: String },
     #[error("read error at byte {offset}: {reason}")]
@@ -40,6 +45,9 @@ impl ParseError {
 
     /// Shorthand for an `Invalid` error.
     pub fn invalid(offset: u64, what: impl Into<String>) -> Self {
-        ParseError::Invalid { offset, what: what.into() }
+        ParseError::Invalid {
+            offset,
+            what: what.into(),
+        }
     }
 }

@@ -39,7 +39,11 @@ pub struct ScanSet {
 impl ScanSet {
     /// The worst verdict over all files (`Safe` for an empty set).
     pub fn worst(&self) -> Verdict {
-        self.files.iter().map(|f| f.verdict).max().unwrap_or(Verdict::Safe)
+        self.files
+            .iter()
+            .map(|f| f.verdict)
+            .max()
+            .unwrap_or(Verdict::Safe)
     }
 }
 
@@ -70,11 +74,26 @@ pub fn scan_file(path: &Path, opts: &ScanOptions) -> FileReport {
     let (file, size) = match opened {
         Ok(pair) => pair,
         Err(e) => {
-            let findings = vec![Finding::new(FindingKind::ReadError, format!("cannot open: {e}"), None)];
-            return FileReport { path: display, format: Format::Unknown, verdict: Verdict::Unknown, size: 0, sha256: None, findings };
+            let findings = vec![Finding::new(
+                FindingKind::ReadError,
+                format!("cannot open: {e}"),
+                None,
+            )];
+            return FileReport {
+                path: display,
+                format: Format::Unknown,
+                verdict: Verdict::Unknown,
+                size: 0,
+                sha256: None,
+                findings,
+            };
         }
     };
-    let ctx = dispatch::Ctx { opts, depth: 0, model_dir: path.parent() };
+    let ctx = dispatch::Ctx {
+        opts,
+        depth: 0,
+        model_dir: path.parent(),
+    };
     let mut findings = Vec::new();
     let (format, sha256) = std::thread::scope(|scope| {
         let hasher = opts.hash.then(|| scope.spawn(|| hash_file(path)));
@@ -84,19 +103,38 @@ pub fn scan_file(path: &Path, opts: &ScanOptions) -> FileReport {
         (format, sha)
     });
     if format == Format::Text {
-        findings.push(Finding::new(FindingKind::UnknownFormat, "text file: not a model format", None));
+        findings.push(Finding::new(
+            FindingKind::UnknownFormat,
+            "text file: not a model format",
+            None,
+        ));
     }
-    FileReport { path: display, format, verdict: verdict_of(&findings), size, sha256, findings }
+    FileReport {
+        path: display,
+        format,
+        verdict: verdict_of(&findings),
+        size,
+        sha256,
+        findings,
+    }
 }
 
 /// Scans an in-memory buffer (no hashing, no directory context).
 pub fn scan_bytes(bytes: &[u8], opts: &ScanOptions) -> (Format, Verdict, Vec<Finding>) {
-    let ctx = dispatch::Ctx { opts, depth: 0, model_dir: None };
+    let ctx = dispatch::Ctx {
+        opts,
+        depth: 0,
+        model_dir: None,
+    };
     let mut findings = Vec::new();
     let mut cursor = Cursor::new(bytes);
     let format = dispatch::scan_window(&mut cursor, 0, bytes.len() as u64, &ctx, &mut findings);
     if format == Format::Text {
-        findings.push(Finding::new(FindingKind::UnknownFormat, "text: not a model format", None));
+        findings.push(Finding::new(
+            FindingKind::UnknownFormat,
+            "text: not a model format",
+            None,
+        ));
     }
     let verdict = verdict_of(&findings);
     (format, verdict, findings)

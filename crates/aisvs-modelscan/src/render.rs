@@ -7,19 +7,40 @@ use serde_json::json;
 
 const MAX_DETAIL: usize = 300;
 /// Prefixes of well-known credential formats; the rest of such a token is masked.
-const SECRET_PREFIXES: &[&str] = &["AKIA", "ASIA", "ghp_", "gho_", "ghs_", "github_pat_", "hf_", "sk-", "xoxb-", "xoxp-", "glpat-", "AIza"];
+const SECRET_PREFIXES: &[&str] = &[
+    "AKIA",
+    "ASIA",
+    "ghp_",
+    "gho_",
+    "ghs_",
+    "github_pat_",
+    "hf_",
+    "sk-",
+    "xoxb-",
+    "xoxp-",
+    "glpat-",
+    "AIza",
+];
 
 /// Shortens, removes control characters and masks token-shaped secrets.
 pub fn sanitize(text: &str) -> String {
-    let mut clean: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let mut clean: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
     for prefix in SECRET_PREFIXES {
         let mut from = 0;
         while let Some(rel) = clean[from..].find(prefix) {
             let start = from + rel;
             let tail = &clean[start + prefix.len()..];
-            let len = tail.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-')).unwrap_or(tail.len());
+            let len = tail
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+                .unwrap_or(tail.len());
             if len >= 12 {
-                clean.replace_range(start + prefix.len()..start + prefix.len() + len, "***REDACTED***");
+                clean.replace_range(
+                    start + prefix.len()..start + prefix.len() + len,
+                    "***REDACTED***",
+                );
             }
             from = start + prefix.len();
         }
@@ -77,22 +98,42 @@ pub fn text(set: &ScanSet) -> String {
             Verdict::Unsafe => "UNSAFE ",
             Verdict::Unknown => "UNKNOWN",
         };
-        let format = serde_json::to_value(report.format).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
-        out += &format!("{label} {}  ({format}, {})\n", report.path, human_size(report.size));
+        let format = serde_json::to_value(report.format)
+            .ok()
+            .and_then(|v| v.as_str().map(String::from))
+            .unwrap_or_default();
+        out += &format!(
+            "{label} {}  ({format}, {})\n",
+            report.path,
+            human_size(report.size)
+        );
         if let Some(sha) = &report.sha256 {
             out += &format!("        sha256 {sha}\n");
         }
         for f in &report.findings {
-            let kind = serde_json::to_value(f.kind).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
+            let kind = serde_json::to_value(f.kind)
+                .ok()
+                .and_then(|v| v.as_str().map(String::from))
+                .unwrap_or_default();
             let at = f.offset.map(|o| format!(" @{o}")).unwrap_or_default();
-            let member = f.member.as_ref().map(|m| format!(" [{m}]")).unwrap_or_default();
+            let member = f
+                .member
+                .as_ref()
+                .map(|m| format!(" [{m}]"))
+                .unwrap_or_default();
             out += &format!("  - {kind}{member}{at}: {}\n", f.detail);
         }
     }
     let (safe, unsafe_, unknown) = counts(set);
-    out += &format!("{} file(s): {safe} safe, {unsafe_} unsafe, {unknown} unknown", set.files.len());
+    out += &format!(
+        "{} file(s): {safe} safe, {unsafe_} unsafe, {unknown} unknown",
+        set.files.len()
+    );
     if !set.skipped.is_empty() {
-        out += &format!("; {} text file(s) skipped (no model format)", set.skipped.len());
+        out += &format!(
+            "; {} text file(s) skipped (no model format)",
+            set.skipped.len()
+        );
     }
     if set.files.is_empty() {
         out += "; no model files found";

@@ -72,10 +72,9 @@ impl FindingKind {
         match self {
             DisallowedImport | DisallowedCall | ComputedCall | ExtensionCode | BuildOnGlobal
             | FrameViolation | MemoMiss | TypeConfusion | ZipCrcMismatch | ZipEncryptedFlag
-            | ZipNameMismatch | ZipDuplicateName | PathTraversal | ArchiveLink | MalformedHeader
-            | TemplateInjection | ExternalDataEscape | KerasLambda | KerasModuleReference => {
-                Effect::Unsafe
-            }
+            | ZipNameMismatch | ZipDuplicateName | PathTraversal | ArchiveLink
+            | MalformedHeader | TemplateInjection | ExternalDataEscape | KerasLambda
+            | KerasModuleReference => Effect::Unsafe,
             MalformedPickle | TrailingData | ResourceLimit | NestedArchive | MalformedContainer
             | UnsupportedEncoding | CustomOperatorDomain | KerasCustomObject | PythonSource
             | UnknownFormat | SymlinkOutsideRoot | NotRegularFile | ReadError => Effect::Unknown,
@@ -101,7 +100,13 @@ pub struct Finding {
 impl Finding {
     /// A finding at an optional offset; the member is attached by the container scanner.
     pub fn new(kind: FindingKind, detail: impl Into<String>, offset: Option<u64>) -> Self {
-        Finding { kind, effect: kind.effect(), detail: detail.into(), offset, member: None }
+        Finding {
+            kind,
+            effect: kind.effect(),
+            detail: detail.into(),
+            offset,
+            member: None,
+        }
     }
 }
 
@@ -167,7 +172,10 @@ mod tests {
         let bad = Finding::new(FindingKind::DisallowedImport, "posix.system", Some(2));
         assert_eq!(verdict_of(&[]), Verdict::Safe);
         assert_eq!(verdict_of(std::slice::from_ref(&note)), Verdict::Safe);
-        assert_eq!(verdict_of(&[note.clone(), unknown.clone()]), Verdict::Unknown);
+        assert_eq!(
+            verdict_of(&[note.clone(), unknown.clone()]),
+            Verdict::Unknown
+        );
         assert_eq!(verdict_of(&[unknown, bad, note]), Verdict::Unsafe);
     }
 }

@@ -27,8 +27,16 @@ impl<'a> Stream<'a> {
     pub fn new(inner: &'a mut dyn Source, base: u64, len: u64) -> Result<Self, ParseError> {
         inner
             .seek(SeekFrom::Start(base))
-            .map_err(|e| ParseError::Io { offset: 0, reason: e.to_string() })?;
-        Ok(Stream { inner, base, pos: 0, len })
+            .map_err(|e| ParseError::Io {
+                offset: 0,
+                reason: e.to_string(),
+            })?;
+        Ok(Stream {
+            inner,
+            base,
+            pos: 0,
+            len,
+        })
     }
 
     /// The underlying source (for scanning a sub-window in place); the cursor must be restored after.
@@ -63,13 +71,19 @@ impl<'a> Stream<'a> {
 
     fn need(&self, n: u64, what: &'static str) -> Result<(), ParseError> {
         if n > self.remaining() {
-            return Err(ParseError::Truncated { offset: self.pos, what });
+            return Err(ParseError::Truncated {
+                offset: self.pos,
+                what,
+            });
         }
         Ok(())
     }
 
     fn io_err(&self, e: std::io::Error) -> ParseError {
-        ParseError::Io { offset: self.pos, reason: e.to_string() }
+        ParseError::Io {
+            offset: self.pos,
+            reason: e.to_string(),
+        }
     }
 
     /// Reads exactly `buf.len()` bytes.
@@ -111,7 +125,12 @@ impl<'a> Stream<'a> {
     /// Reads `n` bytes into a new vector; `n` must fit the window and `limit`.
     pub fn bytes(&mut self, n: u64, limit: u64, what: &'static str) -> Result<Vec<u8>, ParseError> {
         if n > limit {
-            return Err(ParseError::TooLarge { offset: self.pos, what, declared: n, limit });
+            return Err(ParseError::TooLarge {
+                offset: self.pos,
+                what,
+                declared: n,
+                limit,
+            });
         }
         self.need(n, what)?;
         let mut buf = vec![0u8; n as usize];
@@ -124,7 +143,9 @@ impl<'a> Stream<'a> {
         self.need(n, what)?;
         if n <= READ_TO_SKIP {
             let mut scratch = [0u8; READ_TO_SKIP as usize];
-            self.inner.read_exact(&mut scratch[..n as usize]).map_err(|e| self.io_err(e))?;
+            self.inner
+                .read_exact(&mut scratch[..n as usize])
+                .map_err(|e| self.io_err(e))?;
         } else {
             self.inner
                 .seek(SeekFrom::Start(self.base + self.pos + n))
@@ -137,9 +158,14 @@ impl<'a> Stream<'a> {
     /// Moves the cursor to an absolute position inside the window.
     pub fn seek_to(&mut self, pos: u64) -> Result<(), ParseError> {
         if pos > self.len {
-            return Err(ParseError::Truncated { offset: pos, what: "seek target" });
+            return Err(ParseError::Truncated {
+                offset: pos,
+                what: "seek target",
+            });
         }
-        self.inner.seek(SeekFrom::Start(self.base + pos)).map_err(|e| self.io_err(e))?;
+        self.inner
+            .seek(SeekFrom::Start(self.base + pos))
+            .map_err(|e| self.io_err(e))?;
         self.pos = pos;
         Ok(())
     }
@@ -184,8 +210,14 @@ mod tests {
         let mut src = Cursor::new(vec![1u8, 2, 3, 4, 5]);
         let mut s = Stream::new(&mut src, 1, 3).unwrap();
         assert_eq!(s.u8("x").unwrap(), 2);
-        assert!(matches!(s.bytes(1_000_000_000, u64::MAX, "x"), Err(ParseError::Truncated { .. })));
-        assert!(matches!(s.bytes(10, 4, "x"), Err(ParseError::TooLarge { .. })));
+        assert!(matches!(
+            s.bytes(1_000_000_000, u64::MAX, "x"),
+            Err(ParseError::Truncated { .. })
+        ));
+        assert!(matches!(
+            s.bytes(10, 4, "x"),
+            Err(ParseError::TooLarge { .. })
+        ));
         s.skip(2, "x").unwrap();
         assert!(s.u8("x").is_err());
     }

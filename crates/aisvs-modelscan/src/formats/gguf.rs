@@ -16,7 +16,11 @@ const ARRAY_TYPE: u32 = 9;
 /// Scans a GGUF file.
 pub fn scan(s: &mut Stream, out: &mut Vec<Finding>) -> Format {
     if let Err(e) = parse(s, out) {
-        out.push(Finding::new(FindingKind::MalformedHeader, format!("gguf: {e}"), Some(e.offset())));
+        out.push(Finding::new(
+            FindingKind::MalformedHeader,
+            format!("gguf: {e}"),
+            Some(e.offset()),
+        ));
     }
     Format::Gguf
 }
@@ -46,18 +50,25 @@ fn parse(s: &mut Stream, out: &mut Vec<Finding>) -> Result<(), ParseError> {
     s.seek_to(4)?;
     let version = s.u32le("version")?;
     if !(2..=3).contains(&version) {
-        return Err(ParseError::invalid(4, format!("GGUF version {version} (2 and 3 are supported)")));
+        return Err(ParseError::invalid(
+            4,
+            format!("GGUF version {version} (2 and 3 are supported)"),
+        ));
     }
     let tensors = s.u64le("tensor count")?;
     let kvs = s.u64le("metadata count")?;
     // Each metadata entry takes at least 13 bytes and each tensor info at least 24.
     if kvs > s.remaining() / 13 || tensors > s.remaining() / 24 {
-        return Err(ParseError::invalid(8, format!("counts ({tensors} tensors, {kvs} metadata) exceed the file size")));
+        return Err(ParseError::invalid(
+            8,
+            format!("counts ({tensors} tensors, {kvs} metadata) exceed the file size"),
+        ));
     }
     let mut alignment = 32u64;
     for _ in 0..kvs {
         let at = s.pos();
-        let key = string(s, MAX_KEY, "metadata key")?.ok_or_else(|| ParseError::invalid(at, "metadata key too long"))?;
+        let key = string(s, MAX_KEY, "metadata key")?
+            .ok_or_else(|| ParseError::invalid(at, "metadata key too long"))?;
         let ty = s.u32le("value type")?;
         if key == "tokenizer.chat_template" || key.starts_with("tokenizer.chat_template.") {
             if ty != STRING_TYPE {
@@ -66,15 +77,26 @@ fn parse(s: &mut Stream, out: &mut Vec<Finding>) -> Result<(), ParseError> {
             match string(s, MAX_TEMPLATE, "chat template")? {
                 Some(template) => {
                     for issue in template_issues(&template) {
-                        out.push(Finding::new(FindingKind::TemplateInjection, format!("{key}: {issue}"), Some(at)));
+                        out.push(Finding::new(
+                            FindingKind::TemplateInjection,
+                            format!("{key}: {issue}"),
+                            Some(at),
+                        ));
                     }
                 }
-                None => out.push(Finding::new(FindingKind::ResourceLimit, format!("{key} longer than {MAX_TEMPLATE} bytes: not checked"), Some(at))),
+                None => out.push(Finding::new(
+                    FindingKind::ResourceLimit,
+                    format!("{key} longer than {MAX_TEMPLATE} bytes: not checked"),
+                    Some(at),
+                )),
             }
         } else if key == "general.alignment" && ty == 4 {
             alignment = u64::from(s.u32le("alignment")?);
             if alignment == 0 || !alignment.is_power_of_two() {
-                return Err(ParseError::invalid(at, format!("general.alignment {alignment} is not a power of two")));
+                return Err(ParseError::invalid(
+                    at,
+                    format!("general.alignment {alignment} is not a power of two"),
+                ));
             }
         } else {
             skip_value(s, ty, 0)?;
@@ -83,14 +105,17 @@ fn parse(s: &mut Stream, out: &mut Vec<Finding>) -> Result<(), ParseError> {
     let mut infos = Vec::new();
     for _ in 0..tensors {
         let at = s.pos();
-        string(s, MAX_KEY, "tensor name")?.ok_or_else(|| ParseError::invalid(at, "tensor name too long"))?;
+        string(s, MAX_KEY, "tensor name")?
+            .ok_or_else(|| ParseError::invalid(at, "tensor name too long"))?;
         let dims = s.u32le("dimension count")?;
         if dims > MAX_DIMS {
             return Err(ParseError::invalid(at, format!("{dims} dimensions")));
         }
         let mut count = 1u64;
         for _ in 0..dims {
-            count = count.checked_mul(s.u64le("dimension")?).ok_or_else(|| ParseError::invalid(at, "element count overflows"))?;
+            count = count
+                .checked_mul(s.u64le("dimension")?)
+                .ok_or_else(|| ParseError::invalid(at, "element count overflows"))?;
         }
         let ty = s.u32le("tensor type")?;
         let offset = s.u64le("tensor offset")?;
@@ -104,7 +129,10 @@ fn parse(s: &mut Stream, out: &mut Vec<Finding>) -> Result<(), ParseError> {
         }
         if let Some(size) = tensor_bytes(ty, count) {
             if offset.checked_add(size).is_none_or(|end| end > data_len) {
-                return Err(ParseError::invalid(at, format!("tensor at {offset} with {size} bytes ends beyond the data section")));
+                return Err(ParseError::invalid(
+                    at,
+                    format!("tensor at {offset} with {size} bytes ends beyond the data section"),
+                ));
             }
         }
     }
@@ -141,18 +169,26 @@ fn skip_value(s: &mut Stream, ty: u32, depth: u32) -> Result<(), ParseError> {
             let elem = s.u32le("array type")?;
             let n = s.u64le("array length")?;
             if let Some(size) = scalar_size(elem) {
-                let total = n.checked_mul(size).ok_or_else(|| ParseError::invalid(at, "array size overflows"))?;
+                let total = n
+                    .checked_mul(size)
+                    .ok_or_else(|| ParseError::invalid(at, "array size overflows"))?;
                 return s.skip(total, "array values");
             }
             // Each string or nested array takes at least 8 bytes: reject impossible counts up front.
             if n > s.remaining() / 8 {
-                return Err(ParseError::invalid(at, format!("array of {n} elements exceeds the file size")));
+                return Err(ParseError::invalid(
+                    at,
+                    format!("array of {n} elements exceeds the file size"),
+                ));
             }
             for _ in 0..n {
                 skip_value(s, elem, depth + 1)?;
             }
             Ok(())
         }
-        other => Err(ParseError::invalid(s.pos(), format!("metadata value type {other}"))),
+        other => Err(ParseError::invalid(
+            s.pos(),
+            format!("metadata value type {other}"),
+        )),
     }
 }

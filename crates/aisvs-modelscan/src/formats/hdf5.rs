@@ -20,7 +20,12 @@ pub fn scan(s: &mut Stream, ctx: &Ctx, out: &mut Vec<Finding>) -> Format {
     let mut pos = 0u64;
     while pos < s.len() {
         let take = CHUNK.min(s.len() - pos);
-        let Ok(chunk) = s.seek_to(pos).and_then(|_| s.bytes(take, CHUNK, "hdf5 chunk")) else { break };
+        let Ok(chunk) = s
+            .seek_to(pos)
+            .and_then(|_| s.bytes(take, CHUNK, "hdf5 chunk"))
+        else {
+            break;
+        };
         let hit = chunk.windows(NEEDLE.len()).position(|w| w == NEEDLE);
         match hit {
             Some(i) => {
@@ -44,14 +49,23 @@ pub fn scan(s: &mut Stream, ctx: &Ctx, out: &mut Vec<Finding>) -> Format {
 /// The last `{` shortly before `hit`: the start of the object that holds the first `"class_name"`.
 fn opening_brace(s: &mut Stream, hit: u64) -> Option<u64> {
     let from = hit.saturating_sub(LOOKBEHIND);
-    let window = s.seek_to(from).and_then(|_| s.bytes(hit - from, LOOKBEHIND, "hdf5 lookbehind")).ok()?;
-    window.iter().rposition(|&b| b == b'{').map(|i| from + i as u64)
+    let window = s
+        .seek_to(from)
+        .and_then(|_| s.bytes(hit - from, LOOKBEHIND, "hdf5 lookbehind"))
+        .ok()?;
+    window
+        .iter()
+        .rposition(|&b| b == b'{')
+        .map(|i| from + i as u64)
 }
 
 /// Parses the balanced JSON object starting at `at`; returns its end offset when it parsed.
 fn parse_config_at(s: &mut Stream, at: u64, _ctx: &Ctx, out: &mut Vec<Finding>) -> Option<u64> {
     let take = MAX_CONFIG.min(s.len() - at);
-    let bytes = s.seek_to(at).and_then(|_| s.bytes(take, MAX_CONFIG, "hdf5 config")).ok()?;
+    let bytes = s
+        .seek_to(at)
+        .and_then(|_| s.bytes(take, MAX_CONFIG, "hdf5 config"))
+        .ok()?;
     let mut depth = 0i64;
     let mut in_string = false;
     let mut escaped = false;

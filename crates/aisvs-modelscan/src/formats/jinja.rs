@@ -3,13 +3,19 @@
 
 /// Markers of a template reaching outside the sandbox a renderer is supposed to apply.
 const GADGETS: &[(&str, &str)] = &[
-    ("|attr", "the attr filter looks up attributes by computed name"),
+    (
+        "|attr",
+        "the attr filter looks up attributes by computed name",
+    ),
     ("\\x5f", "escape-encoded underscore hides a dunder name"),
     ("\\u005f", "escape-encoded underscore hides a dunder name"),
     ("cycler.", "cycler global exposes Python objects"),
     ("joiner.", "joiner global exposes Python objects"),
     ("lipsum.", "lipsum global exposes its function globals"),
-    ("self._", "self._TemplateReference__context reaches the render context"),
+    (
+        "self._",
+        "self._TemplateReference__context reaches the render context",
+    ),
     ("request.", "request object access"),
     ("config.", "config object access"),
 ];
@@ -19,7 +25,9 @@ pub fn template_issues(template: &str) -> Vec<String> {
     let mut issues = Vec::new();
     let compact: String = template.chars().filter(|c| !c.is_whitespace()).collect();
     for dunder in dunder_names(template) {
-        issues.push(format!("dunder attribute `{dunder}` reaches Python internals"));
+        issues.push(format!(
+            "dunder attribute `{dunder}` reaches Python internals"
+        ));
     }
     for (needle, why) in GADGETS {
         if compact.contains(needle) {
@@ -43,7 +51,10 @@ fn dunder_names(text: &str) -> Vec<String> {
             end += 1;
         }
         let word = &text[start..end];
-        if word.len() > 4 && word.ends_with("__") && word[2..word.len() - 2].bytes().any(|b| b != b'_') {
+        if word.len() > 4
+            && word.ends_with("__")
+            && word[2..word.len() - 2].bytes().any(|b| b != b'_')
+        {
             out.push(word.to_string());
         }
         i = end.max(start + 2);
@@ -64,6 +75,10 @@ mod tests {
         assert!(!template_issues("{{ cycler.__init__.__globals__.os }}").is_empty());
         assert!(!template_issues("{{ x|attr('\\x5f\\x5fclass\\x5f\\x5f') }}").is_empty());
         let chatml = "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n'}}{% endfor %}{% set ns = namespace(x=1) %}";
-        assert!(template_issues(chatml).is_empty(), "{:?}", template_issues(chatml));
+        assert!(
+            template_issues(chatml).is_empty(),
+            "{:?}",
+            template_issues(chatml)
+        );
     }
 }

@@ -13,7 +13,10 @@ pub fn scan_json_config(s: &mut Stream, ctx: &Ctx, out: &mut Vec<Finding>) -> Op
     if len > ctx.opts.max_header_bytes {
         return None;
     }
-    let raw = s.seek_to(0).and_then(|_| s.bytes(len, ctx.opts.max_header_bytes, "json")).ok()?;
+    let raw = s
+        .seek_to(0)
+        .and_then(|_| s.bytes(len, ctx.opts.max_header_bytes, "json"))
+        .ok()?;
     let value: Value = serde_json::from_slice(&raw).ok()?;
     let obj = value.as_object()?;
     if !(obj.contains_key("class_name") && obj.contains_key("config")) {
@@ -24,7 +27,9 @@ pub fn scan_json_config(s: &mut Stream, ctx: &Ctx, out: &mut Vec<Finding>) -> Op
 }
 
 fn module_allowed(module: &str) -> bool {
-    ["keras", "tf_keras", "tensorflow.keras"].iter().any(|root| module == *root || module.starts_with(&format!("{root}.")))
+    ["keras", "tf_keras", "tensorflow.keras"]
+        .iter()
+        .any(|root| module == *root || module.starts_with(&format!("{root}.")))
 }
 
 /// Walks a Keras config tree and reports code-bearing constructs, located by JSON pointer. Iterative: hostile depth cannot
@@ -33,18 +38,34 @@ pub fn check_config(root: &Value, offset: Option<u64>, out: &mut Vec<Finding>) {
     let mut pending = vec![(String::new(), root)];
     while let Some((path, v)) = pending.pop() {
         match v {
-            Value::Array(items) => pending.extend(items.iter().enumerate().map(|(i, item)| (format!("{path}/{i}"), item))),
+            Value::Array(items) => pending.extend(
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, item)| (format!("{path}/{i}"), item)),
+            ),
             Value::Object(map) => {
                 let class = map.get("class_name").and_then(Value::as_str).unwrap_or("");
-                let name = map.get("config").and_then(|c| c.get("name")).and_then(Value::as_str).unwrap_or("?");
-                if class == "Lambda" || class == "__lambda__" || map.get("function_type").and_then(Value::as_str) == Some("lambda") {
+                let name = map
+                    .get("config")
+                    .and_then(|c| c.get("name"))
+                    .and_then(Value::as_str)
+                    .unwrap_or("?");
+                if class == "Lambda"
+                    || class == "__lambda__"
+                    || map.get("function_type").and_then(Value::as_str) == Some("lambda")
+                {
                     let detail = format!("{path}: Lambda layer {name:?} carries serialized Python code (run at load with safe_mode off or in legacy HDF5)");
                     out.push(Finding::new(FindingKind::KerasLambda, detail, offset));
                 }
                 if let Some(module) = map.get("module").and_then(Value::as_str) {
                     if !module_allowed(module) {
                         let detail = format!("{path}: config references module {module:?} (class {class:?}): Keras imports it at load time");
-                        out.push(Finding::new(FindingKind::KerasModuleReference, detail, offset));
+                        out.push(Finding::new(
+                            FindingKind::KerasModuleReference,
+                            detail,
+                            offset,
+                        ));
                     }
                 }
                 if let Some(registered) = map.get("registered_name").and_then(Value::as_str) {

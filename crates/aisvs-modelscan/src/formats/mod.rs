@@ -10,5 +10,6 @@ pub mod npy;
 pub mod onnx;
 pub mod safetensors;
 pub mod tar;
+pub mod torch_tar;
 pub mod zip;
 pub mod zipdir;

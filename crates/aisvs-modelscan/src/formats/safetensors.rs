@@ -9,7 +9,8 @@ use serde_json::Value;
 
 /// Scans a safetensors file.
 pub fn scan(s: &mut Stream, ctx: &Ctx, out: &mut Vec<Finding>) -> Format {
-    let bad = |detail: String, at: u64| Finding::new(FindingKind::MalformedHeader, detail, Some(at));
+    let bad =
+        |detail: String, at: u64| Finding::new(FindingKind::MalformedHeader, detail, Some(at));
     let n = match s.seek_to(0).and_then(|_| s.u64le("header length")) {
         Ok(n) => n,
         Err(e) => {
@@ -19,7 +20,13 @@ pub fn scan(s: &mut Stream, ctx: &Ctx, out: &mut Vec<Finding>) -> Format {
     };
     let limit = ctx.opts.max_header_bytes;
     if n > limit || n > s.remaining() {
-        out.push(bad(format!("header length {n} exceeds the file ({} bytes after it) or the {limit}-byte cap", s.remaining()), 0));
+        out.push(bad(
+            format!(
+                "header length {n} exceeds the file ({} bytes after it) or the {limit}-byte cap",
+                s.remaining()
+            ),
+            0,
+        ));
         return Format::Safetensors;
     }
     let header = match s.bytes(n, limit, "header") {
@@ -53,7 +60,9 @@ fn check_entries(map: &serde_json::Map<String, Value>, data_len: u64, out: &mut 
     let mut ranges: Vec<(u64, u64, &str)> = Vec::new();
     for (name, entry) in map {
         if name == "__metadata__" {
-            let ok = entry.as_object().is_some_and(|m| m.values().all(Value::is_string));
+            let ok = entry
+                .as_object()
+                .is_some_and(|m| m.values().all(Value::is_string));
             if !ok {
                 out.push(bad("__metadata__ must map strings to strings".into()));
             }
@@ -63,7 +72,10 @@ fn check_entries(map: &serde_json::Map<String, Value>, data_len: u64, out: &mut 
             out.push(bad(format!("tensor {name:?} is not an object")));
             continue;
         };
-        if let Some(extra) = obj.keys().find(|k| !matches!(k.as_str(), "dtype" | "shape" | "data_offsets")) {
+        if let Some(extra) = obj
+            .keys()
+            .find(|k| !matches!(k.as_str(), "dtype" | "shape" | "data_offsets"))
+        {
             out.push(bad(format!("tensor {name:?} has unexpected key {extra:?}")));
         }
         let dtype = obj.get("dtype").and_then(Value::as_str).unwrap_or("");
@@ -71,19 +83,31 @@ fn check_entries(map: &serde_json::Map<String, Value>, data_len: u64, out: &mut 
             out.push(bad(format!("tensor {name:?} has unknown dtype {dtype:?}")));
             continue;
         };
-        let shape: Option<Vec<u64>> = obj.get("shape").and_then(Value::as_array).and_then(|a| a.iter().map(Value::as_u64).collect());
-        let offsets: Option<Vec<u64>> = obj.get("data_offsets").and_then(Value::as_array).and_then(|a| a.iter().map(Value::as_u64).collect());
+        let shape: Option<Vec<u64>> = obj
+            .get("shape")
+            .and_then(Value::as_array)
+            .and_then(|a| a.iter().map(Value::as_u64).collect());
+        let offsets: Option<Vec<u64>> = obj
+            .get("data_offsets")
+            .and_then(Value::as_array)
+            .and_then(|a| a.iter().map(Value::as_u64).collect());
         let (Some(shape), Some(offsets)) = (shape, offsets) else {
-            out.push(bad(format!("tensor {name:?} lacks a valid shape or data_offsets")));
+            out.push(bad(format!(
+                "tensor {name:?} lacks a valid shape or data_offsets"
+            )));
             continue;
         };
         let [start, end] = offsets[..] else {
-            out.push(bad(format!("tensor {name:?} data_offsets must have two values")));
+            out.push(bad(format!(
+                "tensor {name:?} data_offsets must have two values"
+            )));
             continue;
         };
         let nbytes = shape.iter().try_fold(size, |acc, &d| acc.checked_mul(d));
         if end < start || nbytes != Some(end - start) {
-            out.push(bad(format!("tensor {name:?}: shape × dtype size does not equal end − start ({start}..{end})")));
+            out.push(bad(format!(
+                "tensor {name:?}: shape × dtype size does not equal end − start ({start}..{end})"
+            )));
             continue;
         }
         ranges.push((start, end, name));
@@ -92,7 +116,11 @@ fn check_entries(map: &serde_json::Map<String, Value>, data_len: u64, out: &mut 
     let mut cursor = 0u64;
     for (start, end, name) in &ranges {
         if *start != cursor {
-            let what = if *start < cursor { "overlaps the previous tensor" } else { "leaves a gap before it" };
+            let what = if *start < cursor {
+                "overlaps the previous tensor"
+            } else {
+                "leaves a gap before it"
+            };
             out.push(bad(format!("tensor {name:?} at {start}..{end} {what}")));
         }
         cursor = cursor.max(*end);

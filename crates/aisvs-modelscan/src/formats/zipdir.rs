@@ -62,15 +62,31 @@ fn le32(b: &[u8], at: usize) -> u32 {
     u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]])
 }
 fn le64(b: &[u8], at: usize) -> u64 {
-    u64::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3], b[at + 4], b[at + 5], b[at + 6], b[at + 7]])
+    u64::from_le_bytes([
+        b[at],
+        b[at + 1],
+        b[at + 2],
+        b[at + 3],
+        b[at + 4],
+        b[at + 5],
+        b[at + 6],
+        b[at + 7],
+    ])
 }
 
 /// Reads the central directory and each member's local header.
-pub fn read_directory(s: &mut Stream, eocd: u64, max_members: u64) -> Result<Directory, ParseError> {
+pub fn read_directory(
+    s: &mut Stream,
+    eocd: u64,
+    max_members: u64,
+) -> Result<Directory, ParseError> {
     s.seek_to(eocd)?;
     let rec = s.bytes(22, 22, "end of central directory")?;
-    let (mut count, mut cd_size, mut cd_offset) =
-        (u64::from(le16(&rec, 10)), u64::from(le32(&rec, 12)), u64::from(le32(&rec, 16)));
+    let (mut count, mut cd_size, mut cd_offset) = (
+        u64::from(le16(&rec, 10)),
+        u64::from(le32(&rec, 12)),
+        u64::from(le32(&rec, 16)),
+    );
     let mut cd_end = eocd;
     if (count == 0xffff || cd_offset == 0xffff_ffff || cd_size == 0xffff_ffff) && eocd >= 20 {
         s.seek_to(eocd - 20)?;
@@ -87,23 +103,50 @@ pub fn read_directory(s: &mut Stream, eocd: u64, max_members: u64) -> Result<Dir
         }
     }
     if count > max_members {
-        return Err(ParseError::TooLarge { offset: eocd, what: "zip member count", declared: count, limit: max_members });
+        return Err(ParseError::TooLarge {
+            offset: eocd,
+            what: "zip member count",
+            declared: count,
+            limit: max_members,
+        });
     }
     // Where the directory really is tells how many bytes were prepended to the archive.
-    let actual_cd = cd_end.checked_sub(cd_size).ok_or_else(|| ParseError::invalid(eocd, "central directory size"))?;
-    let prefix = actual_cd.checked_sub(cd_offset).ok_or_else(|| ParseError::invalid(eocd, "central directory offset"))?;
+    let actual_cd = cd_end
+        .checked_sub(cd_size)
+        .ok_or_else(|| ParseError::invalid(eocd, "central directory size"))?;
+    let prefix = actual_cd
+        .checked_sub(cd_offset)
+        .ok_or_else(|| ParseError::invalid(eocd, "central directory offset"))?;
     s.seek_to(actual_cd)?;
     let cd = s.bytes(cd_size, 64 << 20, "central directory")?;
     let mut entries = Vec::new();
     let mut p = 0usize;
     for _ in 0..count {
-        let fixed = cd.get(p..p + 46).ok_or(ParseError::Truncated { offset: actual_cd + p as u64, what: "central directory entry" })?;
+        let fixed = cd.get(p..p + 46).ok_or(ParseError::Truncated {
+            offset: actual_cd + p as u64,
+            what: "central directory entry",
+        })?;
         if le32(fixed, 0) != CENTRAL_SIG {
-            return Err(ParseError::invalid(actual_cd + p as u64, "central directory signature"));
+            return Err(ParseError::invalid(
+                actual_cd + p as u64,
+                "central directory signature",
+            ));
         }
-        let (n, e, c) = (usize::from(le16(fixed, 28)), usize::from(le16(fixed, 30)), usize::from(le16(fixed, 32)));
-        let name_raw = cd.get(p + 46..p + 46 + n).ok_or(ParseError::Truncated { offset: actual_cd, what: "member name" })?;
-        let extra = cd.get(p + 46 + n..p + 46 + n + e).ok_or(ParseError::Truncated { offset: actual_cd, what: "extra field" })?;
+        let (n, e, c) = (
+            usize::from(le16(fixed, 28)),
+            usize::from(le16(fixed, 30)),
+            usize::from(le16(fixed, 32)),
+        );
+        let name_raw = cd.get(p + 46..p + 46 + n).ok_or(ParseError::Truncated {
+            offset: actual_cd,
+            what: "member name",
+        })?;
+        let extra = cd
+            .get(p + 46 + n..p + 46 + n + e)
+            .ok_or(ParseError::Truncated {
+                offset: actual_cd,
+                what: "extra field",
+            })?;
         let mut entry = Entry {
             name: String::from_utf8_lossy(name_raw).into_owned(),
             flags: le16(fixed, 8),
@@ -133,7 +176,11 @@ fn apply_zip64_extra(entry: &mut Entry, extra: &[u8]) {
         let body = extra.get(i + 4..i + 4 + size).unwrap_or(&[]);
         if id == 1 {
             let mut at = 0;
-            for field in [&mut entry.uncompressed, &mut entry.compressed, &mut entry.local_offset] {
+            for field in [
+                &mut entry.uncompressed,
+                &mut entry.compressed,
+                &mut entry.local_offset,
+            ] {
                 if *field == 0xffff_ffff && at + 8 <= body.len() {
                     *field = le64(body, at);
                     at += 8;
@@ -144,11 +191,18 @@ fn apply_zip64_extra(entry: &mut Entry, extra: &[u8]) {
     }
 }
 
-fn read_local_header(s: &mut Stream, entry: &mut Entry, central_name: &[u8]) -> Result<(), ParseError> {
+fn read_local_header(
+    s: &mut Stream,
+    entry: &mut Entry,
+    central_name: &[u8],
+) -> Result<(), ParseError> {
     s.seek_to(entry.local_offset)?;
     let fixed = s.bytes(30, 30, "local header")?;
     if le32(&fixed, 0) != LOCAL_SIG {
-        return Err(ParseError::invalid(entry.local_offset, format!("local header signature of {}", entry.name)));
+        return Err(ParseError::invalid(
+            entry.local_offset,
+            format!("local header signature of {}", entry.name),
+        ));
     }
     let (n, e) = (u64::from(le16(&fixed, 26)), u64::from(le16(&fixed, 28)));
     let local_name = s.bytes(n, 65_535, "local member name")?;
@@ -156,8 +210,15 @@ fn read_local_header(s: &mut Stream, entry: &mut Entry, central_name: &[u8]) -> 
         entry.local_name_mismatch = Some(String::from_utf8_lossy(&local_name).into_owned());
     }
     entry.data_offset = entry.local_offset + 30 + n + e;
-    if entry.data_offset.checked_add(entry.compressed).is_none_or(|end| end > s.len()) {
-        return Err(ParseError::Truncated { offset: entry.data_offset, what: "member data" });
+    if entry
+        .data_offset
+        .checked_add(entry.compressed)
+        .is_none_or(|end| end > s.len())
+    {
+        return Err(ParseError::Truncated {
+            offset: entry.data_offset,
+            what: "member data",
+        });
     }
     Ok(())
 }

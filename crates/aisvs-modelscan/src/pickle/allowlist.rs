@@ -54,6 +54,17 @@ const ALLOWED: &[&str] = &[
     "torch.QInt8Storage",
     "torch.QUInt8Storage",
     "torch.QInt32Storage",
+    // legacy tensor type objects (tar checkpoints name them in tensor records)
+    "torch.FloatTensor",
+    "torch.DoubleTensor",
+    "torch.HalfTensor",
+    "torch.BFloat16Tensor",
+    "torch.LongTensor",
+    "torch.IntTensor",
+    "torch.ShortTensor",
+    "torch.CharTensor",
+    "torch.ByteTensor",
+    "torch.BoolTensor",
     "torch.float16",
     "torch.float32",
     "torch.float64",
@@ -80,18 +91,86 @@ const ALLOWED: &[&str] = &[
 /// Module prefixes (or exact names) that are known code-execution, I/O or nested-deserialiser
 /// primitives; used for the explanation text only.
 const KNOWN_DANGEROUS: &[&str] = &[
-    "os", "posix", "nt", "subprocess", "builtins.eval", "builtins.exec", "builtins.compile",
-    "builtins.open", "builtins.getattr", "builtins.setattr", "builtins.__import__",
-    "builtins.vars", "builtins.globals", "builtins.breakpoint", "builtins.input", "sys", "socket",
-    "shutil", "pty", "runpy", "pickle", "_pickle", "marshal", "types", "importlib", "pkgutil",
-    "pip", "ensurepip", "timeit", "profile", "cProfile", "pdb", "bdb", "code", "codeop",
-    "ctypes", "multiprocessing", "webbrowser", "uuid", "asyncio", "yaml", "dill", "cloudpickle",
-    "joblib.load", "numpy.load", "numpy.f2py", "numpy.testing", "torch.load",
-    "torch.storage._load_from_bytes", "torch.serialization.load", "torch._inductor",
-    "torch.utils.collect_env", "functools", "operator", "smtplib", "ftplib", "http", "urllib",
-    "requests", "aiohttp", "tarfile", "zipfile", "logging", "_io", "io", "tempfile", "glob",
-    "fickling", "picklescan", "modelscan", "modelaudit", "_osx_support", "_aix_support",
-    "imaplib", "idlelib", "lib2to3", "doctest", "trace", "mlflow", "pandas",
+    "os",
+    "posix",
+    "nt",
+    "subprocess",
+    "builtins.eval",
+    "builtins.exec",
+    "builtins.compile",
+    "builtins.open",
+    "builtins.getattr",
+    "builtins.setattr",
+    "builtins.__import__",
+    "builtins.vars",
+    "builtins.globals",
+    "builtins.breakpoint",
+    "builtins.input",
+    "sys",
+    "socket",
+    "shutil",
+    "pty",
+    "runpy",
+    "pickle",
+    "_pickle",
+    "marshal",
+    "types",
+    "importlib",
+    "pkgutil",
+    "pip",
+    "ensurepip",
+    "timeit",
+    "profile",
+    "cProfile",
+    "pdb",
+    "bdb",
+    "code",
+    "codeop",
+    "ctypes",
+    "multiprocessing",
+    "webbrowser",
+    "uuid",
+    "asyncio",
+    "yaml",
+    "dill",
+    "cloudpickle",
+    "joblib.load",
+    "numpy.load",
+    "numpy.f2py",
+    "numpy.testing",
+    "torch.load",
+    "torch.storage._load_from_bytes",
+    "torch.serialization.load",
+    "torch._inductor",
+    "torch.utils.collect_env",
+    "functools",
+    "operator",
+    "smtplib",
+    "ftplib",
+    "http",
+    "urllib",
+    "requests",
+    "aiohttp",
+    "tarfile",
+    "zipfile",
+    "logging",
+    "_io",
+    "io",
+    "tempfile",
+    "glob",
+    "fickling",
+    "picklescan",
+    "modelscan",
+    "modelaudit",
+    "_osx_support",
+    "_aix_support",
+    "imaplib",
+    "idlelib",
+    "lib2to3",
+    "doctest",
+    "trace",
+    "mlflow",
+    "pandas",
 ];
 
 /// True when the resolved name is an allowed reconstruction callable.
@@ -137,12 +216,28 @@ mod tests {
 
     #[test]
     fn only_exact_reconstruction_names_pass() {
-        assert!(is_allowed(&resolve("torch._utils", "_rebuild_tensor_v2", 2)));
+        assert!(is_allowed(&resolve(
+            "torch._utils",
+            "_rebuild_tensor_v2",
+            2
+        )));
         assert!(is_allowed(&resolve("copy_reg", "_reconstructor", 2)));
-        assert!(!is_allowed(&resolve("torch._utils", "_rebuild_tensor_v2.__globals__", 4)));
+        assert!(!is_allowed(&resolve(
+            "torch._utils",
+            "_rebuild_tensor_v2.__globals__",
+            4
+        )));
         assert!(!is_allowed(&resolve("posix", "system", 2)));
-        assert!(!is_allowed(&resolve("torch.storage", "_load_from_bytes", 2)));
-        assert!(!is_allowed(&resolve("collections", "OrderedDict.__init__", 4)));
+        assert!(!is_allowed(&resolve(
+            "torch.storage",
+            "_load_from_bytes",
+            2
+        )));
+        assert!(!is_allowed(&resolve(
+            "collections",
+            "OrderedDict.__init__",
+            4
+        )));
     }
 
     #[test]

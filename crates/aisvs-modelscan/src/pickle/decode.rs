@@ -5,7 +5,9 @@ use crate::error::ParseError;
 
 /// Decodes the argument of `STRING`: a quoted Python literal with backslash escapes.
 pub fn quoted_string(line: &[u8], at: u64) -> Result<String, ParseError> {
-    let quote = *line.first().ok_or_else(|| ParseError::invalid(at, "empty STRING argument"))?;
+    let quote = *line
+        .first()
+        .ok_or_else(|| ParseError::invalid(at, "empty STRING argument"))?;
     if line.len() < 2 || !(quote == b'\'' || quote == b'"') || line[line.len() - 1] != quote {
         return Err(ParseError::invalid(at, "STRING argument is not quoted"));
     }
@@ -36,9 +38,15 @@ pub fn quoted_string(line: &[u8], at: u64) -> Result<String, ParseError> {
                 out.push((v & 0xff) as u8);
             }
             b'x' => {
-                let hex = body.get(i..i + 2).ok_or_else(|| ParseError::invalid(at, "bad \\x escape"))?;
-                let s = std::str::from_utf8(hex).map_err(|_| ParseError::invalid(at, "bad \\x escape"))?;
-                out.push(u8::from_str_radix(s, 16).map_err(|_| ParseError::invalid(at, "bad \\x escape"))?);
+                let hex = body
+                    .get(i..i + 2)
+                    .ok_or_else(|| ParseError::invalid(at, "bad \\x escape"))?;
+                let s = std::str::from_utf8(hex)
+                    .map_err(|_| ParseError::invalid(at, "bad \\x escape"))?;
+                out.push(
+                    u8::from_str_radix(s, 16)
+                        .map_err(|_| ParseError::invalid(at, "bad \\x escape"))?,
+                );
                 i += 2;
             }
             b'\\' | b'\'' | b'"' => out.push(e),
@@ -67,9 +75,13 @@ pub fn raw_unicode(line: &[u8], at: u64) -> Result<String, ParseError> {
                 continue;
             }
         };
-        let hex = line.get(i + 2..i + 2 + width).ok_or_else(|| ParseError::invalid(at, "bad unicode escape"))?;
-        let s = std::str::from_utf8(hex).map_err(|_| ParseError::invalid(at, "bad unicode escape"))?;
-        let code = u32::from_str_radix(s, 16).map_err(|_| ParseError::invalid(at, "bad unicode escape"))?;
+        let hex = line
+            .get(i + 2..i + 2 + width)
+            .ok_or_else(|| ParseError::invalid(at, "bad unicode escape"))?;
+        let s =
+            std::str::from_utf8(hex).map_err(|_| ParseError::invalid(at, "bad unicode escape"))?;
+        let code = u32::from_str_radix(s, 16)
+            .map_err(|_| ParseError::invalid(at, "bad unicode escape"))?;
         out.push(char::from_u32(code).ok_or_else(|| ParseError::invalid(at, "bad code point"))?);
         i += 2 + width;
     }
@@ -111,7 +123,10 @@ mod tests {
         assert!(raw_unicode(b"\\u12", 0).is_err());
         assert_eq!(decimal(b"01", 0, "int").unwrap(), Some(1));
         assert_eq!(decimal(b"123L", 0, "long").unwrap(), Some(123));
-        assert_eq!(decimal(b"99999999999999999999999", 0, "long").unwrap(), None);
+        assert_eq!(
+            decimal(b"99999999999999999999999", 0, "long").unwrap(),
+            None
+        );
         assert!(decimal(b"1e5", 0, "int").is_err());
     }
 }

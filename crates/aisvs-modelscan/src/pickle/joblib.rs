@@ -30,7 +30,10 @@ impl Machine<'_> {
                     },
                     _ => None,
                 };
-                let rebuilt = Instance { elsize, ..(*inst).clone() };
+                let rebuilt = Instance {
+                    elsize,
+                    ..(*inst).clone()
+                };
                 *self.top(at)? = Value::Instance(Rc::new(rebuilt));
             }
             Value::Instance(inst) if inst.class == WRAPPER => {
@@ -53,7 +56,9 @@ impl Machine<'_> {
             if s.pos() != end {
                 return Err(Halt::Anomaly {
                     kind: FindingKind::FrameViolation,
-                    detail: format!("joblib inline array starts inside a frame that ends at byte {end}"),
+                    detail: format!(
+                        "joblib inline array starts inside a frame that ends at byte {end}"
+                    ),
                     offset: s.pos(),
                 });
             }
@@ -64,7 +69,10 @@ impl Machine<'_> {
         };
         let spec = dtype.arg0.as_deref().unwrap_or("");
         let body = spec.trim_start_matches(['<', '>', '|', '=']);
-        let (kind, digits) = body.split_at(body.find(|c: char| c.is_ascii_digit()).unwrap_or(body.len()));
+        let (kind, digits) = body.split_at(
+            body.find(|c: char| c.is_ascii_digit())
+                .unwrap_or(body.len()),
+        );
         if kind == "O" {
             return self.nested_object_pickle(s, at);
         }
@@ -77,9 +85,13 @@ impl Machine<'_> {
         match state.dict_get("shape") {
             Some(Value::Seq(shape)) if shape.kind == SeqKind::Tuple => {
                 for dim in &shape.items {
-                    let Value::Int(d) = dim else { return Err(unknown("non-integer shape")) };
+                    let Value::Int(d) = dim else {
+                        return Err(unknown("non-integer shape"));
+                    };
                     let d = u64::try_from(*d).map_err(|_| unknown("negative dimension"))?;
-                    count = count.checked_mul(d).ok_or_else(|| unknown("shape overflows"))?;
+                    count = count
+                        .checked_mul(d)
+                        .ok_or_else(|| unknown("shape overflows"))?;
                 }
             }
             _ => return Err(unknown("no shape tuple in state")),
@@ -88,7 +100,9 @@ impl Machine<'_> {
             let pad = u64::from(s.u8("joblib padding length")?);
             s.skip(pad, "joblib padding")?;
         }
-        let nbytes = count.checked_mul(itemsize).ok_or_else(|| unknown("byte size overflows"))?;
+        let nbytes = count
+            .checked_mul(itemsize)
+            .ok_or_else(|| unknown("byte size overflows"))?;
         s.skip(nbytes, "joblib inline array data")?;
         Ok(())
     }
@@ -97,7 +111,10 @@ impl Machine<'_> {
     /// reads next: scan it with a fresh machine, on the same stream.
     fn nested_object_pickle(&mut self, s: &mut Stream, at: u64) -> Result<(), Halt> {
         if self.depth >= MAX_NESTED_PICKLES {
-            return Err(Halt::Limit { detail: "nested pickles deeper than 4".into(), offset: at });
+            return Err(Halt::Limit {
+                detail: "nested pickles deeper than 4".into(),
+                offset: at,
+            });
         }
         let mut nested = Machine::new(self.findings, self.max_ops, self.depth + 1);
         loop {

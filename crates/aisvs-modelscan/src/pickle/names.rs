@@ -34,7 +34,10 @@ const IMPORT_MAPPING: &[(&str, &str)] = &[
 ];
 
 /// `(module, name)` pair renames (`_compat_pickle.NAME_MAPPING`, relevant subset).
-const NAME_MAPPING: &[((&str, &str), (&str, &str))] = &[
+/// A `(module, name)` pair.
+type Pair = (&'static str, &'static str);
+
+const NAME_MAPPING: &[(Pair, Pair)] = &[
     (("__builtin__", "xrange"), ("builtins", "range")),
     (("__builtin__", "reduce"), ("functools", "reduce")),
     (("__builtin__", "intern"), ("sys", "intern")),
@@ -44,11 +47,17 @@ const NAME_MAPPING: &[((&str, &str), (&str, &str))] = &[
     (("itertools", "izip"), ("builtins", "zip")),
     (("itertools", "imap"), ("builtins", "map")),
     (("itertools", "ifilter"), ("builtins", "filter")),
-    (("UserDict", "IterableUserDict"), ("collections", "UserDict")),
+    (
+        ("UserDict", "IterableUserDict"),
+        ("collections", "UserDict"),
+    ),
     (("_socket", "fromfd"), ("socket", "fromfd")),
     (("urllib", "urlopen"), ("urllib.request", "urlopen")),
     (("urllib", "urlretrieve"), ("urllib.request", "urlretrieve")),
-    (("multiprocessing.forking", "Popen"), ("multiprocessing.popen_fork", "Popen")),
+    (
+        ("multiprocessing.forking", "Popen"),
+        ("multiprocessing.popen_fork", "Popen"),
+    ),
 ];
 
 /// A global reference after resolution.
@@ -73,13 +82,20 @@ impl ResolvedName {
         if self.raw_module == self.module && self.raw_name == self.name {
             self.dotted()
         } else {
-            format!("{}.{} (resolves to {})", self.raw_module, self.raw_name, self.dotted())
+            format!(
+                "{}.{} (resolves to {})",
+                self.raw_module,
+                self.raw_name,
+                self.dotted()
+            )
         }
     }
 
     /// True when the attribute path has a dunder segment (`print.__self__.exec`).
     pub fn has_dunder_segment(&self) -> bool {
-        self.name.split('.').any(|seg| seg.starts_with("__") && seg.ends_with("__") && seg.len() > 4)
+        self.name
+            .split('.')
+            .any(|seg| seg.starts_with("__") && seg.ends_with("__") && seg.len() > 4)
     }
 }
 
@@ -95,7 +111,12 @@ pub fn resolve(module: &str, name: &str, protocol: u8) -> ResolvedName {
         }
     }
     // `posix`/`nt` are the platform names of `os`; normalising makes the report readable.
-    ResolvedName { raw_module: module.to_string(), raw_name: name.to_string(), module: m, name: n }
+    ResolvedName {
+        raw_module: module.to_string(),
+        raw_name: name.to_string(),
+        module: m,
+        name: n,
+    }
 }
 
 #[cfg(test)]
@@ -107,9 +128,18 @@ mod tests {
         let r = resolve("commands", "getoutput", 0);
         assert_eq!(r.dotted(), "subprocess.getoutput");
         assert!(r.describe().contains("commands.getoutput"));
-        assert_eq!(resolve("commands", "getoutput", 4).dotted(), "commands.getoutput");
-        assert_eq!(resolve("__builtin__", "unicode", 2).dotted(), "builtins.str");
-        assert_eq!(resolve("copy_reg", "_reconstructor", 2).dotted(), "copyreg._reconstructor");
+        assert_eq!(
+            resolve("commands", "getoutput", 4).dotted(),
+            "commands.getoutput"
+        );
+        assert_eq!(
+            resolve("__builtin__", "unicode", 2).dotted(),
+            "builtins.str"
+        );
+        assert_eq!(
+            resolve("copy_reg", "_reconstructor", 2).dotted(),
+            "copyreg._reconstructor"
+        );
     }
 
     #[test]

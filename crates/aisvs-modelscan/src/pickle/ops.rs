@@ -19,8 +19,10 @@ const LINE_KEEP: usize = MAX_KEPT_STR as usize;
 
 impl Machine<'_> {
     fn line(&mut self, s: &mut Stream, at: u64, what: &'static str) -> Result<Vec<u8>, Halt> {
-        s.line(LINE_KEEP, what)?
-            .ok_or_else(|| Halt::Limit { detail: format!("{what} line longer than {LINE_KEEP} bytes"), offset: at })
+        s.line(LINE_KEEP, what)?.ok_or_else(|| Halt::Limit {
+            detail: format!("{what} line longer than {LINE_KEEP} bytes"),
+            offset: at,
+        })
     }
 
     /// A length-prefixed string or bytes payload: kept when small, skipped (seek) when large.
@@ -34,14 +36,22 @@ impl Machine<'_> {
             return Ok(Value::LongStr);
         }
         let raw = s.bytes(n, MAX_KEPT_STR, "string payload")?;
-        let text = String::from_utf8(raw).map_err(|_| ParseError::invalid(at, "string is not UTF-8"))?;
+        let text =
+            String::from_utf8(raw).map_err(|_| ParseError::invalid(at, "string is not UTF-8"))?;
         Ok(self.text(text))
     }
 
-    fn global_pair(&mut self, s: &mut Stream, at: u64) -> Result<(String, String), Halt> {
+    pub(super) fn global_pair(
+        &mut self,
+        s: &mut Stream,
+        at: u64,
+    ) -> Result<(String, String), Halt> {
         let module = self.line(s, at, "module name")?;
         let name = self.line(s, at, "global name")?;
-        Ok((utf8(module, at, "module name")?, utf8(name, at, "global name")?))
+        Ok((
+            utf8(module, at, "module name")?,
+            utf8(name, at, "global name")?,
+        ))
     }
 
     /// Executes one opcode symbolically.
@@ -49,13 +59,19 @@ impl Machine<'_> {
         let at = s.pos();
         self.ops += 1;
         if self.ops > self.max_ops {
-            return Err(Halt::Limit { detail: format!("more than {} opcodes", self.max_ops), offset: at });
+            return Err(Halt::Limit {
+                detail: format!("more than {} opcodes", self.max_ops),
+                offset: at,
+            });
         }
         let op = s.u8("opcode")?;
         match op {
             b'(' => {
                 if self.marks.len() >= 100_000 {
-                    return Err(Halt::Limit { detail: "MARK nesting over 100000".into(), offset: at });
+                    return Err(Halt::Limit {
+                        detail: "MARK nesting over 100000".into(),
+                        offset: at,
+                    });
                 }
                 self.marks.push(self.stack.len());
             }
@@ -170,7 +186,11 @@ impl Machine<'_> {
                 self.push(v, at)?;
             }
             0x97 => {
-                self.report(FindingKind::MalformedPickle, "NEXT_BUFFER: out-of-band buffer not in the file".into(), at);
+                self.report(
+                    FindingKind::MalformedPickle,
+                    "NEXT_BUFFER: out-of-band buffer not in the file".into(),
+                    at,
+                );
                 self.push(Value::Opaque, at)?;
             }
             0x98 => {
@@ -251,113 +271,6 @@ impl Machine<'_> {
                 self.push(Value::Opaque, at)?;
             }
             _ => return self.step_calls(op, s, at),
-        }
-        Ok(Flow::Continue)
-    }
-
-    /// Opcodes that import, call or build: the ones that can run code in a real unpickler.
-    fn step_calls(&mut self, op: u8, s: &mut Stream, at: u64) -> Result<Flow, Halt> {
-        match op {
-            b'c' => {
-                let (module, name) = self.global_pair(s, at)?;
-                let g = self.import(&module, &name, at, "GLOBAL")?;
-                self.push(g, at)?;
-            }
-            0x93 => {
-                let name = self.pop(at)?;
-                let module = self.pop(at)?;
-                let (Some(m), Some(n)) = (module.as_str(), name.as_str()) else {
-                    return Err(Halt::Anomaly {
-                        kind: FindingKind::TypeConfusion,
-                        detail: format!(
-                            "STACK_GLOBAL operands are {} and {}, not strings (loader raises after earlier opcodes ran)",
-                            module.type_name(),
-                            name.type_name()
-                        ),
-                        offset: at,
-                    });
-                };
-                let g = self.import(&m.to_string(), &n.to_string(), at, "STACK_GLOBAL")?;
-                self.push(g, at)?;
-            }
-            b'i' => {
-                let (module, name) = self.global_pair(s, at)?;
-                let args = self.pop_mark(at)?;
-                let g = self.import(&module, &name, at, "INST")?;
-                let v = self.call(g, &args, at, "INST");
-                self.push(v, at)?;
-            }
-            b'o' => {
-                let mut items = self.pop_mark(at)?;
-                if items.is_empty() {
-                    return Err(ParseError::invalid(at, "OBJ without a class").into());
-                }
-                let callee = items.remove(0);
-                let v = self.call(callee, &items, at, "OBJ");
-                self.push(v, at)?;
-            }
-            b'R' => {
-                let args = self.pop(at)?;
-                let callee = self.pop(at)?;
-                let v = self.call(callee, &Machine::tuple_items(&args), at, "REDUCE");
-                self.push(v, at)?;
-            }
-            0x81 => {
-                let args = self.pop(at)?;
-                let cls = self.pop(at)?;
-                let v = self.call(cls, &Machine::tuple_items(&args), at, "NEWOBJ");
-                self.push(v, at)?;
-            }
-            0x92 => {
-                self.pop(at)?;
-                let args = self.pop(at)?;
-                let cls = self.pop(at)?;
-                let v = self.call(cls, &Machine::tuple_items(&args), at, "NEWOBJ_EX");
-                self.push(v, at)?;
-            }
-            0x82..=0x84 => {
-                let code = match op {
-                    0x82 => u64::from(s.u8("EXT1")?),
-                    0x83 => u64::from(s.u16le("EXT2")?),
-                    _ => u64::from(s.u32le("EXT4")?),
-                };
-                let detail = format!(
-                    "EXT code {code} resolves through copyreg's extension registry to a callable that never appears in the file"
-                );
-                self.report(FindingKind::ExtensionCode, detail, at);
-                self.push(Value::Opaque, at)?;
-            }
-            b'b' => {
-                let state = self.pop(at)?;
-                self.build(state, s, at)?;
-            }
-            0x80 => {
-                let proto = s.u8("PROTO")?;
-                if proto > 5 {
-                    return Err(ParseError::invalid(at, format!("unsupported protocol {proto}")).into());
-                }
-                self.protocol = proto;
-            }
-            0x95 => {
-                let n = s.u64le("FRAME")?;
-                if let Some(end) = self.frame_end {
-                    if at != end {
-                        return Err(Halt::Anomaly {
-                            kind: FindingKind::FrameViolation,
-                            detail: format!("FRAME opened inside an unfinished frame that ends at byte {end}"),
-                            offset: at,
-                        });
-                    }
-                }
-                if n > s.remaining() {
-                    return Err(ParseError::Truncated { offset: at, what: "FRAME" }.into());
-                }
-                self.frame_end = Some(s.pos() + n);
-                return Ok(Flow::Continue);
-            }
-            other => {
-                return Err(ParseError::invalid(at, format!("opcode 0x{other:02x}")).into());
-            }
         }
         Ok(Flow::Continue)
     }

@@ -79,11 +79,19 @@ impl Value {
         let mut kept = Vec::new();
         let mut depth = 0u8;
         for item in items.into_iter().take(MAX_ITEMS) {
-            let item = if item.depth() >= MAX_DEPTH { Value::Opaque } else { item };
+            let item = if item.depth() >= MAX_DEPTH {
+                Value::Opaque
+            } else {
+                item
+            };
             depth = depth.max(item.depth());
             kept.push(item);
         }
-        Value::Seq(Rc::new(Seq { kind, items: kept, depth: depth + 1 }))
+        Value::Seq(Rc::new(Seq {
+            kind,
+            items: kept,
+            depth: depth + 1,
+        }))
     }
 
     /// Adds items to a list/dict/set in place (copy-on-write); other targets are left unchanged.
@@ -94,7 +102,11 @@ impl Value {
                 if seq.items.len() >= MAX_ITEMS {
                     break;
                 }
-                let item = if item.depth() >= MAX_DEPTH { Value::Opaque } else { item };
+                let item = if item.depth() >= MAX_DEPTH {
+                    Value::Opaque
+                } else {
+                    item
+                };
                 seq.depth = seq.depth.max(item.depth() + 1);
                 seq.items.push(item);
             }
@@ -115,7 +127,10 @@ impl Value {
         if seq.kind != SeqKind::Dict {
             return None;
         }
-        seq.items.chunks(2).find(|kv| kv[0].as_str() == Some(key)).and_then(|kv| kv.get(1))
+        seq.items
+            .chunks(2)
+            .find(|kv| kv[0].as_str() == Some(key))
+            .and_then(|kv| kv.get(1))
     }
 
     /// A short type name for messages.
@@ -160,7 +175,9 @@ mod tests {
         assert!(matches!(d.dict_get("shape"), Some(Value::Int(3))));
         let mut l = Value::seq(SeqKind::List, []);
         l.extend((0..1000).map(Value::Int).collect());
-        let Value::Seq(s) = l else { panic!("list expected") };
+        let Value::Seq(s) = l else {
+            panic!("list expected")
+        };
         assert_eq!(s.items.len(), MAX_ITEMS);
     }
 }

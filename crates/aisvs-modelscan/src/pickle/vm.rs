@@ -26,7 +26,11 @@ pub enum Halt {
     /// Bytes that are not a valid pickle (truncated, bad opcode, stack underflow).
     Parse(ParseError),
     /// A structural trick aimed at scanners (frame desync, memo miss, type confusion).
-    Anomaly { kind: FindingKind, detail: String, offset: u64 },
+    Anomaly {
+        kind: FindingKind,
+        detail: String,
+        offset: u64,
+    },
     /// A resource limit was hit.
     Limit { detail: String, offset: u64 },
 }
@@ -89,7 +93,10 @@ impl<'f> Machine<'f> {
     /// Pushes a value, enforcing the stack limit.
     pub fn push(&mut self, v: Value, at: u64) -> Result<(), Halt> {
         if self.stack.len() >= MAX_STACK {
-            return Err(Halt::Limit { detail: format!("stack exceeds {MAX_STACK} values"), offset: at });
+            return Err(Halt::Limit {
+                detail: format!("stack exceeds {MAX_STACK} values"),
+                offset: at,
+            });
         }
         self.stack.push(v);
         Ok(())
@@ -101,7 +108,9 @@ impl<'f> Machine<'f> {
         if self.stack.len() <= fence {
             return Err(ParseError::invalid(at, "stack underflow").into());
         }
-        self.stack.pop().ok_or_else(|| ParseError::invalid(at, "stack underflow").into())
+        self.stack
+            .pop()
+            .ok_or_else(|| ParseError::invalid(at, "stack underflow").into())
     }
 
     /// The top value, mutable.
@@ -110,12 +119,17 @@ impl<'f> Machine<'f> {
         if self.stack.len() <= fence {
             return Err(ParseError::invalid(at, "stack underflow").into());
         }
-        self.stack.last_mut().ok_or_else(|| ParseError::invalid(at, "stack underflow").into())
+        self.stack
+            .last_mut()
+            .ok_or_else(|| ParseError::invalid(at, "stack underflow").into())
     }
 
     /// Pops everything above the last MARK, and the mark itself.
     pub fn pop_mark(&mut self, at: u64) -> Result<Vec<Value>, Halt> {
-        let mark = self.marks.pop().ok_or_else(|| ParseError::invalid(at, "MARK not found"))?;
+        let mark = self
+            .marks
+            .pop()
+            .ok_or_else(|| ParseError::invalid(at, "MARK not found"))?;
         Ok(self.stack.split_off(mark.min(self.stack.len())))
     }
 
@@ -123,7 +137,10 @@ impl<'f> Machine<'f> {
     pub fn memo_put(&mut self, key: u64, at: u64) -> Result<(), Halt> {
         let v = self.top(at)?.clone();
         if self.memo.len() >= MAX_MEMO && !self.memo.contains_key(&key) {
-            return Err(Halt::Limit { detail: format!("memo exceeds {MAX_MEMO} entries"), offset: at });
+            return Err(Halt::Limit {
+                detail: format!("memo exceeds {MAX_MEMO} entries"),
+                offset: at,
+            });
         }
         self.memo.insert(key, v);
         Ok(())
@@ -138,7 +155,9 @@ impl<'f> Machine<'f> {
             }
             None => Err(Halt::Anomaly {
                 kind: FindingKind::MemoMiss,
-                detail: format!("memo key {key} read but never stored (loader raises here; scanners desync)"),
+                detail: format!(
+                    "memo key {key} read but never stored (loader raises here; scanners desync)"
+                ),
                 offset: at,
             }),
         }
@@ -166,10 +185,17 @@ impl<'f> Machine<'f> {
         let resolved = resolve(module, name, self.protocol);
         let allowed = is_allowed(&resolved);
         if !allowed {
-            let detail = format!("{how} imports {}: {}", resolved.describe(), why_rejected(&resolved));
+            let detail = format!(
+                "{how} imports {}: {}",
+                resolved.describe(),
+                why_rejected(&resolved)
+            );
             self.report(FindingKind::DisallowedImport, detail, at);
         }
-        Ok(Value::Global(Rc::new(Global { dotted: resolved.dotted(), allowed })))
+        Ok(Value::Global(Rc::new(Global {
+            dotted: resolved.dotted(),
+            allowed,
+        })))
     }
 
     /// Emulates a call (REDUCE, NEWOBJ, OBJ, INST): allowed classes yield an inert instance; any
@@ -178,10 +204,18 @@ impl<'f> Machine<'f> {
         match callee {
             Value::Global(g) if g.allowed => {
                 let arg0 = args.first().and_then(|a| a.as_str()).map(Rc::from);
-                Value::Instance(Rc::new(Instance { class: g.dotted.clone(), arg0, elsize: None }))
+                Value::Instance(Rc::new(Instance {
+                    class: g.dotted.clone(),
+                    arg0,
+                    elsize: None,
+                }))
             }
             Value::Global(g) => {
-                self.report(FindingKind::DisallowedCall, format!("{how} calls {}", g.dotted), at);
+                self.report(
+                    FindingKind::DisallowedCall,
+                    format!("{how} calls {}", g.dotted),
+                    at,
+                );
                 Value::Opaque
             }
             other => {

@@ -78,7 +78,7 @@ class FloatStorage:
     pass
 
 
-class OrderedDictStub(dict):
+class FloatTensor:
     pass
 
 
@@ -94,7 +94,7 @@ class NumpyArrayWrapper:
     pass
 
 
-stub("torch", FloatStorage=FloatStorage)
+stub("torch", FloatStorage=FloatStorage, FloatTensor=FloatTensor)
 stub("torch._utils", _rebuild_tensor_v2=_fn.__class__(_fn.__code__, {}, "_rebuild_tensor_v2"))
 stub("numpy", ndarray=ndarray, dtype=dtype)
 stub("numpy.core.multiarray", _reconstruct=_fn.__class__(_fn.__code__, {}, "_reconstruct"))

@@ -8,7 +8,7 @@ import tarfile
 import zipfile
 import zlib
 
-from common import (EVIL_P2, NumpyArrayWrapper, call_p0, dtype, emit, ndarray, reconstruct, state_dict,
+from common import (EVIL_P2, FloatStorage, FloatTensor, NumpyArrayWrapper, call_p0, dtype, emit, ndarray, reconstruct, state_dict,
                     torch_data_pkl, torch_zip)
 
 def set_flag_bit0(data):
@@ -127,6 +127,15 @@ def write():
     emit("m49_torch_legacy_payload.pt", legacy_torch(EVIL_P2), "unsafe", "torch-legacy-payload", "posix.system")
     emit("b14_torch_tar_empty.tar", tar_of([("sys_info", pickle.dumps({"little_endian": True}, protocol=2)),
                                             ("pickle", benign)]), "safe", "benign-torch-tar")
+    p2 = lambda obj: pickle.dumps(obj, protocol=2)  # noqa: E731
+    storages = p2(1) + p2(("0", "cpu", FloatStorage)) + struct.pack("<q", 4) + struct.pack("<4f", 1, 2, 3, 4) + p2([])
+    tensors = p2(1) + p2(("0", "0", FloatTensor)) + struct.pack("<ii", 1, 0) + struct.pack("<3q", 4, 1, 0)
+    legacy = [("sys_info", p2({"little_endian": True})), ("pickle", benign), ("storages", storages),
+              ("tensors", tensors)]
+    emit("b18_torch_tar_records.tar", tar_of(legacy), "safe", "benign-torch-tar-records")
+    evil_storages = p2(1) + EVIL_P2 + struct.pack("<q", 4) + bytes(16) + p2([])
+    emit("m50b_torch_tar_storage_payload.tar", tar_of(legacy[:2] + [("storages", evil_storages)]), "unsafe",
+         "torch-tar-record-payload", "posix.system")
     emit("m50_torch_tar_payload.tar", tar_of([("sys_info", pickle.dumps({}, protocol=2)), ("pickle", EVIL_P2)]),
          "unsafe", "torch-tar-payload", "posix.system")
     # numpy
