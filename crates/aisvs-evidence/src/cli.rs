@@ -9,6 +9,7 @@ use crate::load::{bench_as_scan, load, Evidence};
 use crate::render::{emit, render, Format};
 use crate::rules::kube_bench_462::{evaluate_kube_bench, BenchPolicy, SeverityMap};
 use crate::rules::scan_cadence_461::CadencePolicy;
+use crate::rules::scan_schedule_461::evaluate_scan_schedule;
 use crate::secrets::rotation_441::{evaluate_secret_rotation, MAX_AGE};
 use crate::timestamp::{format_time, parse_duration, parse_time};
 use std::path::{Path, PathBuf};
@@ -65,6 +66,10 @@ pub struct StatusArgs {
     /// trivy-checks compliance YAML mapping CIS ids to severities (narrows critical controls).
     #[arg(long, value_name = "FILE")]
     pub severity_map: Option<PathBuf>,
+    /// A CI workflow or Terraform file to check for a daily Trivy/Grype schedule or ECR
+    /// CONTINUOUS_SCAN (the static side of 4.6.1; repeatable).
+    #[arg(long = "schedule", value_name = "FILE")]
+    pub schedules: Vec<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -213,6 +218,17 @@ fn status(args: &StatusArgs) -> Result<i32, String> {
     let evaluation = evaluate_history(&history, &inventory, &mitigations, at, &cadence, sla)
         .map_err(|e| e.to_string())?;
     let mut assessments = evaluation.assessments;
+    for file in &args.schedules {
+        let text = crate::load::read_text(file).map_err(|e| e.to_string())?;
+        let found = evaluate_scan_schedule(file, &text);
+        if found.is_empty() {
+            diagnostics.push(Diagnostic::warning(
+                file,
+                "no Trivy/Grype step or ECR scanning configuration found",
+            ));
+        }
+        assessments.extend(found);
+    }
     diagnostics.extend(evaluation.diagnostics);
     let policy = BenchPolicy {
         severity_map: match &args.severity_map {

@@ -7,7 +7,7 @@ use aisvs_evidence::{
     evaluate_patch_sla, evaluate_scan_cadence, parse_mitigations, parse_trivy, CadencePolicy,
     History, Outcome,
 };
-use common::{t, trivy_at, vector};
+use common::{t, trivy_at, vector, with_misconfig};
 use time::{Duration, OffsetDateTime};
 
 const ALPINE: &str = "trivy/alpine-39-high-critical.json";
@@ -26,7 +26,7 @@ fn history_with(dir: &std::path::Path, offsets: &[i64], fixed_from: Option<i64>)
             Some(f) if h >= f => Some(&[]),
             _ => None,
         };
-        let text = trivy_at(ALPINE, t0() + Duration::hours(h), keep);
+        let text = with_misconfig(&trivy_at(ALPINE, t0() + Duration::hours(h), keep));
         let report = parse_trivy(&vector(ALPINE), &text).expect("parse derived");
         history.ingest(&report).expect("ingest");
     }
@@ -242,4 +242,25 @@ fn another_tag_of_the_same_repository_does_not_resolve_findings() {
         .find(|a| a.subject.contains(CVE))
         .expect("assessed");
     assert!(musl.message.starts_with("open for"), "{}", musl.message);
+}
+
+#[test]
+fn cve_only_scans_are_partial_for_4_6_1() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut history = History::open(&dir.path().join("h.sqlite")).expect("open");
+    for h in [0, 24] {
+        let text = trivy_at(ALPINE, t0() + Duration::hours(h), None);
+        history
+            .ingest(&parse_trivy(&vector(ALPINE), &text).expect("parse"))
+            .expect("ingest");
+    }
+    let scans = history.scans().expect("scans");
+    let result = evaluate_scan_cadence(
+        &scans,
+        &[IMAGE.to_string()],
+        t0() + Duration::hours(30),
+        &CadencePolicy::default(),
+    );
+    assert_eq!(result[0].outcome, Outcome::Partial, "{}", result[0].message);
+    assert!(result[0].message.contains("CVE scans only"));
 }

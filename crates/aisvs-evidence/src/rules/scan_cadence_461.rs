@@ -72,22 +72,35 @@ pub fn evaluate_scan_cadence(
         if !seen.insert(reference.as_str()) {
             continue;
         }
-        let mut times: Vec<OffsetDateTime> = scans
+        let matched: Vec<&ScanRecord> = scans
             .iter()
             .filter(|s| s.scanned_at <= at && scan_matches(s, reference))
-            .map(|s| s.scanned_at)
             .collect();
+        let mut times: Vec<OffsetDateTime> = matched.iter().map(|s| s.scanned_at).collect();
         times.sort();
         times.dedup();
-        out.push(assess_artifact(reference, &times, at, policy));
+        let in_window = |s: &&&ScanRecord| s.scanned_at >= at - policy.window;
+        let coverage = (
+            matched
+                .iter()
+                .filter(in_window)
+                .any(|s| s.covers_vulnerabilities),
+            matched
+                .iter()
+                .filter(in_window)
+                .any(|s| s.covers_misconfigurations),
+        );
+        out.push(assess_artifact(reference, &times, coverage, at, policy));
     }
     out
 }
 
-/// One artifact's verdict from its sorted scan times.
+/// One artifact's verdict from its sorted scan times and (vulnerability, misconfiguration)
+/// coverage within the window: the requirement asks for both kinds of scan.
 fn assess_artifact(
     reference: &str,
     times: &[OffsetDateTime],
+    coverage: (bool, bool),
     at: OffsetDateTime,
     policy: &CadencePolicy,
 ) -> Assessment {
@@ -142,16 +155,19 @@ fn assess_artifact(
             ),
         );
     }
-    make(
-        Outcome::Pass,
-        format!(
-            "{} scan(s) since {}, last {} ago, no gap over {}h",
-            relevant.len(),
-            relevant
-                .first()
-                .map_or_else(String::new, |t| format_time(*t)),
-            format_age(age),
-            policy.max_gap.whole_hours()
-        ),
-    )
+    let cadence = format!(
+        "{} scan(s) since {}, last {} ago, no gap over {}h",
+        relevant.len(),
+        relevant
+            .first()
+            .map_or_else(String::new, |t| format_time(*t)),
+        format_age(age),
+        policy.max_gap.whole_hours()
+    );
+    match coverage {
+        (true, true) => make(Outcome::Pass, format!("{cadence}; CVE and misconfiguration scans")),
+        (true, false) => make(Outcome::Partial, format!("{cadence}; but CVE scans only: no misconfiguration scan (Trivy misconfig/config, kube-bench) in the window")),
+        (false, true) => make(Outcome::Partial, format!("{cadence}; but misconfiguration scans only: no CVE scan (Trivy/Grype) in the window")),
+        (false, false) => make(Outcome::Inconclusive, format!("{cadence}; but the scans cover neither CVEs nor misconfigurations")),
+    }
 }
