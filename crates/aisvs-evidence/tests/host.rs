@@ -200,3 +200,25 @@ fn parser_agrees_with_sshd_t() {
         assert_eq!(a, b, "{user}: denyusers");
     }
 }
+
+#[test]
+fn live_node_uses_sshd_t_when_installed() {
+    if !sshd_available() {
+        println!("skipped: /usr/sbin/sshd not installed (Debian package openssh-server)");
+        return;
+    }
+    let options = SshOptions {
+        use_sshd_t: true,
+        ..SshOptions::default()
+    };
+    let all = evaluate_host_ssh(Path::new("/"), &options);
+    let users: Vec<&Assessment> = all
+        .iter()
+        .filter(|a| a.subject.starts_with("ssh user "))
+        .collect();
+    assert!(!users.is_empty(), "{all:#?}");
+    assert!(
+        users.iter().all(|a| a.message.contains("sshd -T")),
+        "{users:#?}"
+    );
+}
