@@ -36,7 +36,8 @@ OFFLINE=""
 if unshare -n true 2>/dev/null; then OFFLINE="unshare -n"; fi
 
 PS="$OFFLINE $VENV/bin/picklescan --path"
-MA="$OFFLINE $VENV/bin/modelaudit scan"
+PSS="$OFFLINE $VENV/bin/picklescan --strict --path"
+MA="$OFFLINE $VENV/bin/modelaudit scan --no-cache"
 AS="$OFFLINE $AISVS model scan"
 echo "# aisvs model scan benchmark ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $SIZE_MIB MiB samples)"
 echo
@@ -44,7 +45,7 @@ echo "| sample | tool | wall s | max RSS MiB | exit |"
 echo "|---|---|---|---|---|"
 for f in "$WORK/large/large_checkpoint.pt" "$WORK/large/large.safetensors"; do
   cat "$f" >/dev/null  # warm the page cache once, identically for every tool
-  for tool in "aisvs:$AS" "aisvs --no-hash:$AS --no-hash" "picklescan:$PS" "modelaudit:$MA"; do
+  for tool in "aisvs:$AS" "aisvs --no-hash:$AS --no-hash" "picklescan:$PS" "picklescan --strict:$PSS" "modelaudit:$MA"; do
     name=${tool%%:*}
     read -r wall rss rc < <(python3 "$HERE/measure.py" ${tool#*:} "$f")
     echo "| $(basename "$f") | $name | $wall | $rss | $rc |"
@@ -55,5 +56,5 @@ read -r wall rss rc < <(python3 "$HERE/measure.py" $AS --no-hash "$WORK/corpus")
 echo "aisvs over the whole corpus ($(ls "$WORK/corpus" | wc -l) files, one process): ${wall} s, ${rss} MiB, exit $rc"
 if [ "$RECALL" = 1 ]; then
   echo
-  python3 "$HERE/recall.py" "$WORK/corpus" "aisvs=$AS --no-hash" "picklescan=$PS" "modelaudit=$MA"
+  python3 "$HERE/recall.py" "$WORK/corpus" "aisvs=$AS --no-hash" "picklescan=$PS" "picklescan --strict=$PSS" "modelaudit=$MA"
 fi

@@ -27,6 +27,19 @@ impl Ctx<'_> {
     }
 }
 
+/// Checked before an archive is opened, so nesting depth (and recursion) is bounded up front.
+pub fn too_deep(ctx: &Ctx, out: &mut Vec<Finding>) -> bool {
+    if ctx.depth < ctx.opts.max_nesting {
+        return false;
+    }
+    let detail = format!(
+        "archive nested more than {} levels deep: not opened",
+        ctx.opts.max_nesting
+    );
+    out.push(Finding::new(FindingKind::NestedArchive, detail, None));
+    true
+}
+
 const HDF5_MAGIC: &[u8] = b"\x89HDF\r\n\x1a\n";
 
 /// Identifies and scans `[base, base + len)` of `src`, appending findings; returns the format.

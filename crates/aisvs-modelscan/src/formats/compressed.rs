@@ -1,7 +1,7 @@
 //! gzip (joblib `compress=True`, `.gz` checkpoints) and joblib's legacy `ZF` zlib files: inflated
 //! into memory up to the member limit (a bomb stops there) and scanned as the inner format.
 
-use crate::dispatch::{scan_window, Ctx};
+use crate::dispatch::{scan_window, too_deep, Ctx};
 use crate::report::{Finding, FindingKind, Format};
 use crate::stream::Stream;
 use flate2::read::{GzDecoder, ZlibDecoder};
@@ -10,12 +10,7 @@ use std::io::{Cursor, Read};
 /// Scans a compressed stream by inflating it and scanning the result.
 pub fn scan(s: &mut Stream, ctx: &Ctx, out: &mut Vec<Finding>) -> Format {
     let limit = ctx.opts.max_member_bytes;
-    if ctx.depth + 1 >= ctx.opts.max_nesting {
-        out.push(Finding::new(
-            FindingKind::NestedArchive,
-            "compressed data nested too deeply: not opened",
-            Some(0),
-        ));
+    if too_deep(ctx, out) {
         return Format::Gzip;
     }
     let raw = match s

@@ -114,7 +114,7 @@ fn is_object_code(code: &str) -> bool {
 fn item_size(descr: &str) -> Option<u64> {
     let body = descr.trim_start_matches(['<', '>', '|', '=']);
     let kind = body.chars().next()?;
-    let digits: String = body[1..]
+    let digits: String = body[kind.len_utf8()..]
         .chars()
         .take_while(|c| c.is_ascii_digit())
         .collect();

@@ -3,13 +3,16 @@
 //! member is identified by content and scanned in place (no copy).
 
 use super::torch_tar::walk_member;
-use crate::dispatch::{scan_window, Ctx};
+use crate::dispatch::{scan_window, too_deep, Ctx};
 use crate::error::ParseError;
 use crate::report::{Finding, FindingKind, Format};
 use crate::stream::Stream;
 
 /// Scans a tar archive.
 pub fn scan(s: &mut Stream, ctx: &Ctx, out: &mut Vec<Finding>) -> Format {
+    if too_deep(ctx, out) {
+        return Format::PytorchTar;
+    }
     if let Err(e) = walk(s, ctx, out) {
         out.push(Finding::new(
             FindingKind::MalformedContainer,

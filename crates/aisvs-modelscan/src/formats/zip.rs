@@ -4,7 +4,7 @@
 //! links, nesting, bombs) are findings, never reasons to stop looking.
 
 use super::zipdir::{find_eocd, read_directory, Entry};
-use crate::dispatch::{scan_window, Ctx};
+use crate::dispatch::{scan_window, too_deep, Ctx};
 use crate::report::{Effect, Finding, FindingKind, Format};
 use crate::stream::Stream;
 use flate2::read::DeflateDecoder;
@@ -13,6 +13,9 @@ use std::io::{Cursor, Read};
 
 /// Scans a zip archive.
 pub fn scan(s: &mut Stream, ctx: &Ctx, out: &mut Vec<Finding>) -> Format {
+    if too_deep(ctx, out) {
+        return Format::Zip;
+    }
     let dir = match find_eocd(s).and_then(|eocd| match eocd {
         Some(at) => read_directory(s, at, ctx.opts.max_members),
         None => Err(crate::error::ParseError::invalid(
@@ -205,7 +208,7 @@ fn scan_member(s: &mut Stream, entry: &Entry, ctx: &Ctx, out: &mut Vec<Finding>)
     let len = cursor.get_ref().len() as u64;
     let mut inner = Vec::new();
     let format = scan_window(&mut cursor, 0, len, &ctx.nested(), &mut inner);
-    finish_member(format, ctx, inner, out);
+    finish_member(format, inner, out);
 }
 
 fn nested_scan(s: &mut Stream, base: u64, len: u64, ctx: &Ctx, out: &mut Vec<Finding>) -> Format {
@@ -214,12 +217,12 @@ fn nested_scan(s: &mut Stream, base: u64, len: u64, ctx: &Ctx, out: &mut Vec<Fin
     let absolute = s.base() + base;
     let format = scan_window(s.inner_source(), absolute, len, &ctx.nested(), &mut sub);
     let _ = s.seek_to(start);
-    finish_member(format, ctx, sub, out);
+    finish_member(format, sub, out);
     format
 }
 
-/// Applies nesting rules to a scanned member and keeps its findings.
-fn finish_member(format: Format, ctx: &Ctx, inner: Vec<Finding>, out: &mut Vec<Finding>) {
+/// Notes nested archives and keeps a member's findings (plain text members add nothing).
+fn finish_member(format: Format, inner: Vec<Finding>, out: &mut Vec<Finding>) {
     if matches!(
         format,
         Format::Zip
@@ -229,17 +232,6 @@ fn finish_member(format: Format, ctx: &Ctx, inner: Vec<Finding>, out: &mut Vec<F
             | Format::PytorchTar
             | Format::Gzip
     ) {
-        if ctx.depth + 1 >= ctx.opts.max_nesting {
-            out.push(Finding::new(
-                FindingKind::NestedArchive,
-                format!(
-                    "archive nested more than {} levels deep: not opened",
-                    ctx.opts.max_nesting
-                ),
-                None,
-            ));
-            return;
-        }
         out.push(Finding::new(
             FindingKind::Note,
             format!("nested {format:?} archive scanned"),
