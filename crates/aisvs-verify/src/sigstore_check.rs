@@ -99,6 +99,13 @@ fn run(
 ) -> Result<Outcome, VerifyError> {
     Ok(match artifact {
         ArtifactInput::File(path) => {
+            if !path.is_file() {
+                return Err(VerifyError::input(
+                    path,
+                    "read artifact",
+                    "not a regular file",
+                ));
+            }
             // Streamed in constant memory; large artifacts are never loaded whole.
             let file = std::fs::File::open(path)
                 .map_err(|e| VerifyError::input(path, "read artifact", e))?;

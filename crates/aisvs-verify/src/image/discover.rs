@@ -19,6 +19,11 @@ fn is_signature_kind(kind: &str) -> bool {
     )
 }
 
+/// Only manifests and indexes are opened while searching (never layers or other blobs).
+fn is_manifest(d: &Descriptor) -> bool {
+    d.media_type.is_empty() || d.media_type.contains("manifest") || d.media_type.contains("index")
+}
+
 fn is_cosign_tag(name: &str) -> bool {
     name.starts_with("sha256-")
 }
@@ -39,7 +44,10 @@ pub fn select_image(
         {
             continue;
         }
-        if layout.has_blob(&d.digest) && layout.json_blob(&d.digest)?.get("subject").is_some() {
+        if !is_manifest(d) {
+            continue;
+        }
+        if layout.has_blob(&d.digest) && layout.manifest(&d.digest)?.get("subject").is_some() {
             continue; // a referrer, not an image
         }
         candidates.push(d);
@@ -85,7 +93,7 @@ pub fn signature_manifests(
         if let Some(name) = d.annotation(REF_NAME) {
             if name == tag_prefix {
                 // Referrers tag schema fallback: an index whose entries are the referrers.
-                for m in descriptors(&layout.json_blob(&d.digest)?, "manifests") {
+                for m in descriptors(&layout.manifest(&d.digest)?, "manifests") {
                     found.push((m, format!("referrers tag {name}")));
                 }
                 continue;
@@ -95,8 +103,8 @@ pub fn signature_manifests(
                 continue;
             }
         }
-        if layout.has_blob(&d.digest) {
-            let value = layout.json_blob(&d.digest)?;
+        if is_manifest(d) && layout.has_blob(&d.digest) {
+            let value = layout.manifest(&d.digest)?;
             let subject = value
                 .get("subject")
                 .and_then(|s| s.get("digest"))
@@ -115,7 +123,7 @@ pub fn signature_manifests(
     }
     // BuildKit stores (unsigned) attestations as extra manifests of the image index.
     if layout.has_blob(&image_digest) {
-        let value = layout.json_blob(&image_digest)?;
+        let value = layout.manifest(&image_digest)?;
         for m in descriptors(&value, "manifests") {
             if m.annotation("vnd.docker.reference.type") == Some("attestation-manifest") {
                 found.push((m, "BuildKit attestation".to_string()));

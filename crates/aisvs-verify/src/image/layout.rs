@@ -13,6 +13,9 @@ use std::path::{Path, PathBuf};
 /// Most descriptors looked at in one index or manifest.
 pub const MAX_DESCRIPTORS: usize = 4096;
 
+/// Largest manifest / index blob accepted; real ones are a few KB.
+pub const MAX_MANIFEST_BYTES: u64 = 4 * 1024 * 1024;
+
 /// An OCI content descriptor (the fields this verifier uses).
 #[derive(Debug, Clone, Default)]
 pub struct Descriptor {
@@ -161,8 +164,23 @@ impl Layout {
         self.blob_path(digest).is_ok_and(|p| p.is_file())
     }
 
-    /// Reads a blob and checks that its sha256 equals its digest.
+    /// Reads a blob (up to [`MAX_DOCUMENT_BYTES`]) and checks its sha256 against its digest.
     pub fn blob(&self, digest: &str) -> Result<Vec<u8>, VerifyError> {
+        self.blob_limited(digest, MAX_DOCUMENT_BYTES)
+    }
+
+    /// Reads a manifest or index blob as JSON (up to [`MAX_MANIFEST_BYTES`]).
+    pub fn manifest(&self, digest: &str) -> Result<Value, VerifyError> {
+        let bytes = self.blob_limited(digest, MAX_MANIFEST_BYTES)?;
+        let path = self.blob_path(digest)?;
+        parse_json(
+            &path,
+            "parse manifest JSON",
+            &String::from_utf8_lossy(&bytes),
+        )
+    }
+
+    fn blob_limited(&self, digest: &str, limit: u64) -> Result<Vec<u8>, VerifyError> {
         let path = self.blob_path(digest)?;
         if !path.is_file() {
             return Err(VerifyError::input(
@@ -171,7 +189,7 @@ impl Layout {
                 format!("blob {digest} is referenced but missing from the layout"),
             ));
         }
-        let bytes = read_bounded(&path, "read blob", MAX_DOCUMENT_BYTES)?;
+        let bytes = read_bounded(&path, "read blob", limit)?;
         let actual = format!("sha256:{}", hex::encode(Sha256::digest(&bytes)));
         if !actual.eq_ignore_ascii_case(digest) {
             return Err(VerifyError::input(

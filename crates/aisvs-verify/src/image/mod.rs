@@ -32,6 +32,9 @@ pub struct ImageRequest {
 /// Most layers examined per signature manifest.
 const MAX_LAYERS: usize = 64;
 
+/// Most signature/attestation/SBOM layers examined per image (bounds time on hostile layouts).
+const MAX_ITEMS: usize = 256;
+
 const REQUIRED: [&str; 4] = [
     "signature",
     "sbom attached",
@@ -61,8 +64,17 @@ pub fn verify_image(request: &ImageRequest) -> Result<Report, VerifyError> {
     let manifests = discover::signature_manifests(&layout, &image)?;
     let mut outcomes: Vec<ItemOutcome> = Vec::new();
     for (manifest, how) in &manifests {
-        let value = layout.json_blob(&manifest.digest)?;
+        let value = layout.manifest(&manifest.digest)?;
         for layer in descriptors(&value, "layers").iter().take(MAX_LAYERS) {
+            if outcomes.len() >= MAX_ITEMS {
+                report.fact(
+                    "limit",
+                    format!(
+                        "only the first {MAX_ITEMS} signature/attestation layers were examined"
+                    ),
+                );
+                break;
+            }
             let mut outcome =
                 items::verify_layer(&layout, manifest, layer, &image, &request.signer, &trust)?;
             outcome.label = format!("{how} {}", outcome.label);
