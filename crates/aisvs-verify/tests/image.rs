@@ -238,3 +238,30 @@ fn oci_referrer_with_sigstore_bundle_verifies_offline() {
     assert_eq!(status(&report, "signature"), "Pass", "{:#?}", report.checks);
     assert_eq!(status(&report, "sbom attached"), "Fail");
 }
+
+#[test]
+fn malformed_attestation_layer_is_a_failed_item_not_a_crash() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut fx = Fixture::new(dir.path());
+    let image = fx.image_digest.clone();
+    fx.sign_image(&image);
+    let garbage = fx.blob(b"{\"payloadType\": 42");
+    let tag = format!("sha256-{}.att", fx.image_hex());
+    fx.manifest(
+        vec![json!({"mediaType": common::oci::DSSE, "digest": garbage, "size": 18})],
+        json!({}),
+        json!({"org.opencontainers.image.ref.name": tag}),
+    );
+    fx.finish();
+    let report = verify_image(&keyed(dir.path(), &fx.public_key_file())).expect("runs");
+    assert_eq!(status(&report, "signature"), "Pass");
+    assert_eq!(status(&report, "sbom attached"), "Fail");
+    assert!(
+        report
+            .evidence
+            .iter()
+            .any(|e| e.detail.contains("malformed layer")),
+        "{:#?}",
+        report.evidence
+    );
+}

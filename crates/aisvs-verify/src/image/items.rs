@@ -40,6 +40,20 @@ pub struct ItemOutcome {
     pub sbom: Option<SbomInfo>,
 }
 
+impl ItemOutcome {
+    /// A layer that could not be parsed: reported as an unverified signature item.
+    pub fn malformed(manifest: &Descriptor, layer: &Descriptor, reason: String) -> Self {
+        ItemOutcome {
+            kind: "signature",
+            label: format!("{} layer {}", manifest.short(), layer.short()),
+            verified: false,
+            detail: format!("not verified: malformed layer: {reason}"),
+            predicate_type: None,
+            sbom: None,
+        }
+    }
+}
+
 /// Verifies `layer` of `manifest` against the image digest and signer policy.
 pub fn verify_layer(
     layout: &Layout,
@@ -121,12 +135,14 @@ pub fn verify_layer(
         return Ok(outcome);
     } else if is_sbom_media_type(media_type) {
         outcome.kind = "sbom";
-        let document = layout.json_blob(&layer.digest)?;
+        let bytes = layout.blob(&layer.digest)?;
         outcome.detail = "SBOM attached as a plain blob (unsigned)".to_string();
-        outcome.sbom = inspect(&document, &image.hex).ok();
+        outcome.sbom = serde_json::from_slice::<Value>(&bytes)
+            .ok()
+            .and_then(|document| inspect(&document, &image.hex).ok());
         if outcome.sbom.is_none() {
             outcome.detail =
-                "blob has an SBOM media type but is not a CycloneDX/SPDX document".to_string();
+                "blob has an SBOM media type but is not a CycloneDX/SPDX JSON document".to_string();
         }
         return Ok(outcome);
     } else {
@@ -196,7 +212,11 @@ fn verify_content(
                 report.pass("key", key.describe());
                 report.skip(
                     "transparency log",
-                    "keyed signature without Rekor entry: trust rests on the key",
+                    if layer.annotation(super::cosign::REKOR_ANNOTATION).is_some() {
+                        "keyed signature: its Rekor annotation is not checked; trust rests on the key"
+                    } else {
+                        "keyed signature without Rekor entry: trust rests on the key"
+                    },
                 );
             }
             Err(reason) => report.fail("signature", reason),

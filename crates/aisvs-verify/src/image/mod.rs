@@ -75,8 +75,25 @@ pub fn verify_image(request: &ImageRequest) -> Result<Report, VerifyError> {
                 );
                 break;
             }
-            let mut outcome =
-                items::verify_layer(&layout, manifest, layer, &image, &request.signer, &trust)?;
+            let mut outcome = match items::verify_layer(
+                &layout,
+                manifest,
+                layer,
+                &image,
+                &request.signer,
+                &trust,
+            ) {
+                Ok(outcome) => outcome,
+                // A missing or oversized blob means the layout is incomplete: say so.
+                Err(
+                    e @ VerifyError::Input {
+                        step: "read blob", ..
+                    },
+                ) => return Err(e),
+                // A malformed signature layer is a failed item, not the end of the run:
+                // other signatures of the same image may still verify.
+                Err(e) => items::ItemOutcome::malformed(manifest, layer, e.to_string()),
+            };
             outcome.label = format!("{how} {}", outcome.label);
             outcomes.push(outcome);
         }
