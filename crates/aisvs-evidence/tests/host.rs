@@ -222,3 +222,13 @@ fn live_node_uses_sshd_t_when_installed() {
         "{users:#?}"
     );
 }
+
+#[test]
+fn self_including_pam_stack_is_bounded() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    node(dir.path(), &"@include sshd\n".repeat(2000));
+    let all = evaluate_host_ssh(dir.path(), &options());
+    assert!(find(&all, "ssh user alice")
+        .message
+        .contains("no OTP/FIDO module"));
+}

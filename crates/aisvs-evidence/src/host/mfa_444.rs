@@ -140,10 +140,17 @@ fn list_verdict(
             }
             Some(sf) => (
                 Outcome::Partial,
-                format!(
-                    "second step is a password, not an OTP/FIDO factor: {}",
-                    sf.problems.join("; ")
-                ),
+                if sf.entry.is_some() {
+                    format!(
+                        "the PAM second factor can be skipped: {}",
+                        sf.problems.join("; ")
+                    )
+                } else {
+                    format!(
+                        "second step is a password, not an OTP/FIDO factor: {}",
+                        sf.problems.join("; ")
+                    )
+                },
             ),
         };
     }

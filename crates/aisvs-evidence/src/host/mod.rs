@@ -12,9 +12,41 @@ pub mod sshd_config;
 pub mod sshd_include;
 pub mod sshd_tool;
 
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 /// Maps an absolute path of the node onto the checked root (`/etc/ssh` → `<root>/etc/ssh`).
+/// `..` components are resolved lexically and clamped at the root, so a hostile `Include` or
+/// `@include` in a collected copy cannot read files outside it.
 pub fn under_root(root: &Path, absolute: &str) -> PathBuf {
-    root.join(absolute.trim_start_matches('/'))
+    let mut parts: Vec<&std::ffi::OsStr> = Vec::new();
+    for component in Path::new(absolute).components() {
+        match component {
+            Component::Normal(part) => parts.push(part),
+            Component::ParentDir => {
+                parts.pop();
+            }
+            Component::RootDir | Component::CurDir | Component::Prefix(_) => {}
+        }
+    }
+    let mut path = root.to_path_buf();
+    path.extend(parts);
+    path
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_stay_under_the_root() {
+        let root = Path::new("/tmp/node");
+        assert_eq!(
+            under_root(root, "/etc/ssh/sshd_config"),
+            Path::new("/tmp/node/etc/ssh/sshd_config")
+        );
+        assert_eq!(
+            under_root(root, "/etc/pam.d/../../../../etc/shadow"),
+            Path::new("/tmp/node/etc/shadow")
+        );
+    }
 }

@@ -18,6 +18,8 @@ const SECOND_FACTOR_MODULES: &[&str] = &[
 const BYPASS_OPTIONS: &[&str] = &["nullok", "nouserok", "alwaysok", "user_unknown=ignore"];
 /// Include depth bound.
 const MAX_DEPTH: usize = 8;
+/// Line budget over all included files, so a file that includes itself many times stays cheap.
+const MAX_LINES: usize = 10_000;
 
 /// One `auth` line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,12 +58,13 @@ pub fn read_auth_stack(root: &Path) -> Option<Vec<PamEntry>> {
         return None;
     }
     let mut out = Vec::new();
-    collect(root, &main, 0, &mut out);
+    let mut budget = MAX_LINES;
+    collect(root, &main, 0, &mut out, &mut budget);
     Some(out)
 }
 
 /// Appends the auth lines of `file`, following includes.
-fn collect(root: &Path, file: &Path, depth: usize, out: &mut Vec<PamEntry>) {
+fn collect(root: &Path, file: &Path, depth: usize, out: &mut Vec<PamEntry>, budget: &mut usize) {
     if depth > MAX_DEPTH {
         return;
     }
@@ -69,6 +72,10 @@ fn collect(root: &Path, file: &Path, depth: usize, out: &mut Vec<PamEntry>) {
         return;
     };
     for (index, raw) in text.lines().enumerate() {
+        let Some(left) = budget.checked_sub(1) else {
+            return;
+        };
+        *budget = left;
         let line = raw.split('#').next().unwrap_or("").trim();
         if let Some(name) = line.strip_prefix("@include") {
             collect(
@@ -76,6 +83,7 @@ fn collect(root: &Path, file: &Path, depth: usize, out: &mut Vec<PamEntry>) {
                 &under_root(root, &format!("/etc/pam.d/{}", name.trim())),
                 depth + 1,
                 out,
+                budget,
             );
             continue;
         }
@@ -89,6 +97,7 @@ fn collect(root: &Path, file: &Path, depth: usize, out: &mut Vec<PamEntry>) {
                 &under_root(root, &format!("/etc/pam.d/{}", words[2])),
                 depth + 1,
                 out,
+                budget,
             );
             continue;
         }
