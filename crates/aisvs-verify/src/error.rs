@@ -43,3 +43,15 @@ impl VerifyError {
         VerifyError::Usage(message.to_string())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn input_errors_are_one_line_and_name_file_and_step() {
+        let err = VerifyError::input("b.json", "parse bundle", "line one\nline two\r\n");
+        assert_eq!(err.to_string(), "b.json: parse bundle: line one line two  ");
+        assert!(!err.to_string().contains('\n'));
+    }
+}
