@@ -97,14 +97,24 @@ pub(crate) fn classify(name: Option<&str>, value: &str, allow_entropy: bool) -> 
         if let Some(pw) = re.captures(value).and_then(|c| c.get(1)) {
             let pw = pw.as_str();
             if literal::is_literal_candidate(pw) {
-                return Some(hit("password in URL", Confidence::High, pw, Detector::UrlCredentials));
+                return Some(hit(
+                    "password in URL",
+                    Confidence::High,
+                    pw,
+                    Detector::UrlCredentials,
+                ));
             }
         }
     }
     if let Some(reason) = name.and_then(secret_name_reason) {
         let v = value.trim();
         if literal::is_weak_default(v) {
-            return Some(hit("weak default password", Confidence::Medium, v, Detector::Name));
+            return Some(hit(
+                "weak default password",
+                Confidence::Medium,
+                v,
+                Detector::Name,
+            ));
         }
         if literal::is_literal_candidate(v) {
             let kind = name.and_then(names::provider_kind).unwrap_or(match reason {
@@ -120,7 +130,12 @@ pub(crate) fn classify(name: Option<&str>, value: &str, allow_entropy: bool) -> 
         return None;
     }
     if allow_entropy && literal::looks_random(value) {
-        return Some(hit("high-entropy string", Confidence::Low, value.trim(), Detector::Entropy));
+        return Some(hit(
+            "high-entropy string",
+            Confidence::Low,
+            value.trim(),
+            Detector::Entropy,
+        ));
     }
     None
 }
@@ -132,7 +147,9 @@ fn match_pattern(value: &str) -> Option<SecretHit> {
             continue;
         }
         for m in p.regex.find_iter(value) {
-            let found = m.as_str().trim_start_matches(|c: char| !c.is_ascii_alphanumeric() && c != '-');
+            let found = m
+                .as_str()
+                .trim_start_matches(|c: char| !c.is_ascii_alphanumeric() && c != '-');
             if literal::is_placeholder(found) || shannon_entropy(found) < p.min_entropy {
                 continue;
             }

@@ -43,7 +43,13 @@ const SPECS: &[Spec] = &[
         3.0,
     ),
     // GCP API key (gitleaks gcp-api-key: AIza + 35 word chars).
-    ("GCP API key", &["AIza"], r"\bAIza[\w-]{35}\b", Confidence::High, 3.5),
+    (
+        "GCP API key",
+        &["AIza"],
+        r"\bAIza[\w-]{35}\b",
+        Confidence::High,
+        3.5,
+    ),
     // PEM private keys of any algorithm (RSA, EC, OPENSSH, PKCS#8, encrypted).
     (
         "private key (PEM)",
@@ -168,7 +174,13 @@ const SPECS: &[Spec] = &[
         Confidence::High,
         3.0,
     ),
-    ("npm token", &["npm_"], r"\bnpm_[A-Za-z0-9]{36}\b", Confidence::High, 3.0),
+    (
+        "npm token",
+        &["npm_"],
+        r"\bnpm_[A-Za-z0-9]{36}\b",
+        Confidence::High,
+        3.0,
+    ),
     // JSON Web Tokens: header and payload both start with base64url `{"`.
     (
         "JSON Web Token",
@@ -197,7 +209,10 @@ pub(crate) static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
 
 /// Credentials inside URLs: `scheme://user:password@host`.
 pub(crate) static URL_CREDENTIALS: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"\b[a-zA-Z][a-zA-Z0-9+.-]{1,20}://[^/\s:@]{1,128}:([^/\s@]{3,256})@[A-Za-z0-9.\-\[\]]").ok()
+    Regex::new(
+        r"\b[a-zA-Z][a-zA-Z0-9+.-]{1,20}://[^/\s:@]{1,128}:([^/\s@]{3,256})@[A-Za-z0-9.\-\[\]]",
+    )
+    .ok()
 });
 
 #[cfg(test)]

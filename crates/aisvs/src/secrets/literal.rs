@@ -66,8 +66,22 @@ fn is_non_secret_shape(v: &str) -> bool {
     let lower = v.to_ascii_lowercase();
     matches!(
         lower.as_str(),
-        "true" | "false" | "yes" | "no" | "on" | "off" | "none" | "null" | "nil" | "~" | "empty" | "disabled" | "enabled"
-    ) || v.chars().all(|c| c.is_ascii_digit() || c == '.' || c == '-' || c == '_')
+        "true"
+            | "false"
+            | "yes"
+            | "no"
+            | "on"
+            | "off"
+            | "none"
+            | "null"
+            | "nil"
+            | "~"
+            | "empty"
+            | "disabled"
+            | "enabled"
+    ) || v
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == '.' || c == '-' || c == '_')
         || v.starts_with('/')
         || v.starts_with("./")
         || v.starts_with("file:")
@@ -99,8 +113,21 @@ pub fn is_placeholder(value: &str) -> bool {
 /// Weak default passwords: still literal secrets, but named as such in findings.
 pub fn is_weak_default(value: &str) -> bool {
     const WEAK: &[&str] = &[
-        "changeme", "password", "passw0rd", "admin", "secret", "root", "default", "letmein", "123456",
-        "12345678", "qwerty", "test", "guest", "minio123", "minioadmin",
+        "changeme",
+        "password",
+        "passw0rd",
+        "admin",
+        "secret",
+        "root",
+        "default",
+        "letmein",
+        "123456",
+        "12345678",
+        "qwerty",
+        "test",
+        "guest",
+        "minio123",
+        "minioadmin",
     ];
     WEAK.contains(&value.trim().to_ascii_lowercase().as_str())
 }
@@ -108,7 +135,11 @@ pub fn is_weak_default(value: &str) -> bool {
 /// Whether `value` (under a secret-looking name) is a literal worth reporting.
 pub fn is_literal_candidate(value: &str) -> bool {
     let v = value.trim();
-    !v.is_empty() && !is_reference(v) && !is_non_secret_shape(v) && !is_placeholder(v) && v.len() >= 4
+    !v.is_empty()
+        && !is_reference(v)
+        && !is_non_secret_shape(v)
+        && !is_placeholder(v)
+        && v.len() >= 4
 }
 
 /// A random-looking token: long, no whitespace, mixed character classes and high entropy.
@@ -140,7 +171,19 @@ mod tests {
 
     #[test]
     fn references_and_placeholders_are_not_literals() {
-        for v in ["$(HF_TOKEN)", "${TOKEN}", "$TOKEN", "{{ .Values.key }}", "<your-key>", "xxxxxxxxxx", "AKIAIOSFODNN7EXAMPLE", "REPLACE_ME", "true", "8080", "/var/run/secrets/token"] {
+        for v in [
+            "$(HF_TOKEN)",
+            "${TOKEN}",
+            "$TOKEN",
+            "{{ .Values.key }}",
+            "<your-key>",
+            "xxxxxxxxxx",
+            "AKIAIOSFODNN7EXAMPLE",
+            "REPLACE_ME",
+            "true",
+            "8080",
+            "/var/run/secrets/token",
+        ] {
             assert!(!is_literal_candidate(v), "{v} should not be a literal");
         }
         for v in ["s3cr3t-Value", "changeme", "hunter22"] {
@@ -151,7 +194,9 @@ mod tests {
     #[test]
     fn random_tokens_versus_digests_and_words() {
         assert!(looks_random("Zm9vYmFyQmF6cXV4MTIzNDU2Nzg5MGFiY2RlZmdoaWpr"));
-        assert!(!looks_random("sha256e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"[6..].as_ref()));
+        assert!(!looks_random(
+            "sha256e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"[6..].as_ref()
+        ));
         assert!(!looks_random("this is a sentence and not a token at all"));
         assert!(!looks_random("short1A"));
     }

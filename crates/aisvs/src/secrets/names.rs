@@ -28,10 +28,47 @@ fn words(name: &str) -> Vec<String> {
 
 /// Last words that make the name about a secret, not the secret itself (a path, a reference, a switch).
 const NOT_THE_VALUE: &[&str] = &[
-    "FILE", "PATH", "DIR", "NAME", "REF", "ID", "ENABLED", "ENABLE", "DISABLED", "TTL", "EXPIRY",
-    "EXPIRATION", "HEADER", "TYPE", "LENGTH", "LEN", "SIZE", "MODE", "URL", "URI", "ENDPOINT", "KIND",
-    "FORMAT", "VERSION", "ARN", "LOCATION", "MOUNT", "KEY_REF", "SELECTOR", "PREFIX", "COUNT",
-    "LIMIT", "MAX", "MIN", "SECONDS", "TIMEOUT", "PROVIDER", "STORE", "USER", "USERNAME", "REGION",
+    "FILE",
+    "PATH",
+    "DIR",
+    "NAME",
+    "REF",
+    "ID",
+    "ENABLED",
+    "ENABLE",
+    "DISABLED",
+    "TTL",
+    "EXPIRY",
+    "EXPIRATION",
+    "HEADER",
+    "TYPE",
+    "LENGTH",
+    "LEN",
+    "SIZE",
+    "MODE",
+    "URL",
+    "URI",
+    "ENDPOINT",
+    "KIND",
+    "FORMAT",
+    "VERSION",
+    "ARN",
+    "LOCATION",
+    "MOUNT",
+    "KEY_REF",
+    "SELECTOR",
+    "PREFIX",
+    "COUNT",
+    "LIMIT",
+    "MAX",
+    "MIN",
+    "SECONDS",
+    "TIMEOUT",
+    "PROVIDER",
+    "STORE",
+    "USER",
+    "USERNAME",
+    "REGION",
 ];
 
 /// Why a name looks like it holds a secret (the matched words), or `None`.
@@ -49,7 +86,8 @@ pub fn secret_name_reason(name: &str) -> Option<&'static str> {
         Some("API key")
     } else if pair("PRIVATE", "KEY") || has("PRIVATEKEY") {
         Some("private key")
-    } else if pair("ACCESS", "KEY") || pair("SECRET", "KEY") || has("SECRETKEY") || has("ACCESSKEY") {
+    } else if pair("ACCESS", "KEY") || pair("SECRET", "KEY") || has("SECRETKEY") || has("ACCESSKEY")
+    {
         Some("access key")
     } else if has("TOKEN") || has("AUTHTOKEN") || has("BEARER") {
         Some("token")

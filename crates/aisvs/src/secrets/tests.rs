@@ -23,23 +23,61 @@ const UPPER_B32: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
 fn samples() -> Vec<(String, &'static str)> {
     vec![
-        (format!("AKIA{}", filler(16, UPPER_B32, 1)), "AWS access key id"),
+        (
+            format!("AKIA{}", filler(16, UPPER_B32, 1)),
+            "AWS access key id",
+        ),
         (format!("AIza{}", filler(35, ALNUM, 2)), "GCP API key"),
         (format!("ghp_{}", filler(36, ALNUM, 3)), "GitHub token"),
-        (format!("github_pat_{}", filler(82, ALNUM, 4)), "GitHub fine-grained token"),
-        (format!("glpat-{}", filler(20, ALNUM, 5)), "GitLab token"),
-        (format!("xoxb-1234567890-1234567890123-{}", filler(24, ALNUM, 6)), "Slack token"),
-        (format!("sk-ant-api03-{}AA", filler(93, ALNUM, 7)), "Anthropic API key"),
         (
-            format!("sk-proj-{}T3BlbkFJ{}", filler(58, ALNUM, 8), filler(58, ALNUM, 9)),
+            format!("github_pat_{}", filler(82, ALNUM, 4)),
+            "GitHub fine-grained token",
+        ),
+        (format!("glpat-{}", filler(20, ALNUM, 5)), "GitLab token"),
+        (
+            format!("xoxb-1234567890-1234567890123-{}", filler(24, ALNUM, 6)),
+            "Slack token",
+        ),
+        (
+            format!("sk-ant-api03-{}AA", filler(93, ALNUM, 7)),
+            "Anthropic API key",
+        ),
+        (
+            format!(
+                "sk-proj-{}T3BlbkFJ{}",
+                filler(58, ALNUM, 8),
+                filler(58, ALNUM, 9)
+            ),
             "OpenAI API key",
         ),
-        (format!("sk-{}T3BlbkFJ{}", filler(20, ALNUM, 10), filler(20, ALNUM, 11)), "OpenAI API key"),
-        (format!("hf_{}", filler(34, LETTERS, 12)), "Hugging Face token"),
-        (format!("r8_{}", filler(37, ALNUM, 13)), "Replicate API token"),
-        (format!("nvapi-{}", filler(64, ALNUM, 14)), "NVIDIA NGC API key"),
-        (format!("abc1Q~{}", filler(32, ALNUM, 15)), "Azure AD client secret"),
-        ("-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjE=".to_string(), "private key (PEM)"),
+        (
+            format!(
+                "sk-{}T3BlbkFJ{}",
+                filler(20, ALNUM, 10),
+                filler(20, ALNUM, 11)
+            ),
+            "OpenAI API key",
+        ),
+        (
+            format!("hf_{}", filler(34, LETTERS, 12)),
+            "Hugging Face token",
+        ),
+        (
+            format!("r8_{}", filler(37, ALNUM, 13)),
+            "Replicate API token",
+        ),
+        (
+            format!("nvapi-{}", filler(64, ALNUM, 14)),
+            "NVIDIA NGC API key",
+        ),
+        (
+            format!("abc1Q~{}", filler(32, ALNUM, 15)),
+            "Azure AD client secret",
+        ),
+        (
+            "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjE=".to_string(),
+            "private key (PEM)",
+        ),
     ]
 }
 
@@ -58,7 +96,11 @@ fn redaction_never_shows_the_whole_value() {
     for (value, _) in samples() {
         let hit = find_secret(None, &value).unwrap_or_else(|| panic!("no hit for {value}"));
         assert!(hit.redacted.chars().filter(|&c| c != '…').count() < value.len());
-        assert!(!hit.redacted.contains(&value[value.len() - 8..]), "{}", hit.redacted);
+        assert!(
+            !hit.redacted.contains(&value[value.len() - 8..]),
+            "{}",
+            hit.redacted
+        );
     }
     assert_eq!(redact("hunter2"), "…(7 chars)");
     assert_eq!(redact("hf_abcdefghijklmnop"), "hf_a…(19 chars)");
@@ -104,14 +146,24 @@ fn name_based_detection() {
 
 #[test]
 fn url_credentials_and_entropy() {
-    let hit = find_secret(Some("DATABASE_URL"), "postgres://app:Sup3rS3cret@db:5432/app").expect("hit");
+    let hit = find_secret(
+        Some("DATABASE_URL"),
+        "postgres://app:Sup3rS3cret@db:5432/app",
+    )
+    .expect("hit");
     assert_eq!(hit.detector, Detector::UrlCredentials);
     assert!(!hit.redacted.contains("S3cret"));
-    assert_eq!(find_secret(Some("DATABASE_URL"), "postgres://app:$(DB_PASSWORD)@db/app"), None);
+    assert_eq!(
+        find_secret(Some("DATABASE_URL"), "postgres://app:$(DB_PASSWORD)@db/app"),
+        None
+    );
     let random = filler(40, ALNUM, 30);
     let hit = find_secret(Some("SOME_SETTING"), &random).expect("hit");
     assert_eq!(hit.confidence, Confidence::Low);
-    assert_eq!(find_secret(Some("CHECKSUM"), &filler(64, "0123456789abcdef", 31)), None);
+    assert_eq!(
+        find_secret(Some("CHECKSUM"), &filler(64, "0123456789abcdef", 31)),
+        None
+    );
 }
 
 #[test]

@@ -21,11 +21,15 @@ const MAX_TEXT_BYTES: usize = 1024 * 1024;
 fn tokens(text: &str) -> Vec<(usize, usize, &str)> {
     let mut out = Vec::new();
     let mut start = None;
-    for (i, c) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
         match (c.is_whitespace(), start) {
             (true, Some(s)) => {
                 let raw = &text[s..i];
-                let trimmed = raw.trim_matches(|c| matches!(c, '"' | '\'' | '`' | ';' | ',' | '(' | ')'));
+                let trimmed =
+                    raw.trim_matches(|c| matches!(c, '"' | '\'' | '`' | ';' | ',' | '(' | ')'));
                 if !trimmed.is_empty() {
                     let off = s + raw.find(trimmed).unwrap_or(0);
                     out.push((off, off + trimmed.len(), trimmed));
@@ -67,11 +71,22 @@ fn scan(tokens: &[(usize, usize, &str)]) -> Vec<(usize, usize, SecretHit)> {
         }
         // `--api-key VALUE`, `password: VALUE`, `Bearer VALUE`.
         let name = tok.trim_start_matches('-').trim_end_matches(':');
-        let takes_value = tok.starts_with('-') || tok.ends_with(':') || tok.eq_ignore_ascii_case("bearer");
-        if takes_value && super::secret_name_reason(name).is_some() || tok.eq_ignore_ascii_case("bearer") {
+        let takes_value =
+            tok.starts_with('-') || tok.ends_with(':') || tok.eq_ignore_ascii_case("bearer");
+        if takes_value && super::secret_name_reason(name).is_some()
+            || tok.eq_ignore_ascii_case("bearer")
+        {
             if let Some(&(ns, ne, value)) = next {
                 if !value.starts_with('-') {
-                    if let Some(h) = classify(Some(if name.eq_ignore_ascii_case("bearer") { "bearer token" } else { name }), value, false) {
+                    if let Some(h) = classify(
+                        Some(if name.eq_ignore_ascii_case("bearer") {
+                            "bearer token"
+                        } else {
+                            name
+                        }),
+                        value,
+                        false,
+                    ) {
                         out.push((ns, ne, h));
                     }
                     i += 2;
@@ -103,7 +118,11 @@ pub fn find_in_text(text: &str) -> Vec<TextHit> {
         let line_start = text[..pos].rfind('\n').map_or(0, |p| p + 1);
         if !hits.iter().any(|h| h.start <= pos && pos < h.end) {
             if let Some(hit) = classify(None, &text[line_start..], false) {
-                hits.push(TextHit { start: line_start, end: pos + 16, hit });
+                hits.push(TextHit {
+                    start: line_start,
+                    end: pos + 16,
+                    hit,
+                });
             }
         }
     }
@@ -129,10 +148,21 @@ mod tests {
 
     #[test]
     fn flags_assignments_and_bearer() {
-        let hits = find_in_args(&["vllm", "serve", "--api-key", "s3cretValue99", "--port", "8000"]);
+        let hits = find_in_args(&[
+            "vllm",
+            "serve",
+            "--api-key",
+            "s3cretValue99",
+            "--port",
+            "8000",
+        ]);
         assert_eq!(hits.len(), 1);
         assert_eq!(hits[0].0, 3);
-        let hits = find_in_args(&["sh", "-c", "export HF_TOKEN=plainTextToken42 && python serve.py"]);
+        let hits = find_in_args(&[
+            "sh",
+            "-c",
+            "export HF_TOKEN=plainTextToken42 && python serve.py",
+        ]);
         assert_eq!(hits.len(), 1, "{hits:?}");
         assert_eq!(hits[0].0, 2);
         let hits = find_in_text("curl -H 'Authorization: Bearer abcDEF123456ghiJKL' http://x");
@@ -144,7 +174,10 @@ mod tests {
         assert!(find_in_args(&["--api-key", "$(VLLM_API_KEY)"]).is_empty());
         assert!(find_in_args(&["--max-tokens", "4096", "--token-file", "/etc/token"]).is_empty());
         assert!(find_in_args(&["--ServerApp.token="]).is_empty());
-        assert!(find_in_text("image: sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855").is_empty());
+        assert!(find_in_text(
+            "image: sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        )
+        .is_empty());
     }
 
     #[test]
