@@ -92,7 +92,7 @@ pub fn scan_window(
         ));
         return Format::Unknown;
     }
-    if head.len() >= 9 && head[8] == b'{' {
+    if looks_like_safetensors(&head, len) {
         return safetensors::scan(&mut s, ctx, out);
     }
     if starts(b"\x80") {
@@ -152,6 +152,24 @@ fn scan_pickle(
     })
 }
 
+/// `{` after an 8-byte length. Text that happens to have `{` at byte 8 (`locals {`) is told apart
+/// by its length bytes: a real length is small (high bytes zero) or at least not printable ASCII.
+fn looks_like_safetensors(head: &[u8], len: u64) -> bool {
+    let Some(prefix) = head.get(..8) else {
+        return false;
+    };
+    if head.get(8) != Some(&b'{') {
+        return false;
+    }
+    let mut n = [0u8; 8];
+    n.copy_from_slice(prefix);
+    let declared = u64::from_le_bytes(n);
+    declared <= len.saturating_sub(8)
+        || !prefix
+            .iter()
+            .all(|b| b.is_ascii_graphic() || b.is_ascii_whitespace())
+}
+
 fn unsupported_container(head: &[u8]) -> Option<&'static str> {
     let table: [(&[u8], &str); 6] = [
         (b"BZh", "bzip2"),
@@ -201,4 +219,21 @@ fn classify_text(s: &mut Stream, head: &[u8], ctx: &Ctx, out: &mut Vec<Finding>)
         return Format::PythonSource;
     }
     Format::Text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::looks_like_safetensors;
+
+    #[test]
+    fn text_with_a_brace_at_byte_8_is_not_safetensors() {
+        let hcl = b"\nlocals {\n  a = 1\n}\n";
+        assert!(!looks_like_safetensors(hcl, hcl.len() as u64));
+        let mut real = 2u64.to_le_bytes().to_vec();
+        real.extend_from_slice(b"{}");
+        assert!(looks_like_safetensors(&real, real.len() as u64));
+        let mut bomb = (1u64 << 62).to_le_bytes().to_vec();
+        bomb.extend_from_slice(b"{}");
+        assert!(looks_like_safetensors(&bomb, bomb.len() as u64));
+    }
 }
