@@ -5,7 +5,7 @@ use crate::assessment::{Diagnostic, Outcome};
 use crate::error::EvidenceError;
 use crate::from_history::evaluate_history;
 use crate::history::{default_history_path, History, IngestOutcome};
-use crate::load::{bench_as_scan, load, Evidence};
+use crate::load::{bench_as_scan, expand_inputs, load, Evidence};
 use crate::render::{emit, render, Format};
 use crate::rules::kube_bench_462::{evaluate_kube_bench, BenchPolicy, SeverityMap};
 use crate::rules::scan_cadence_461::CadencePolicy;
@@ -37,7 +37,7 @@ pub struct IngestArgs {
     /// Name the scanned artifact (host name for VM/rootfs/kube-bench reports).
     #[arg(long, value_name = "NAME")]
     pub artifact: Option<String>,
-    /// Report files.
+    /// Report files, or directories to search for reports (unrecognised files in them are skipped).
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
 }
@@ -76,7 +76,8 @@ pub struct StatusArgs {
     /// Write the output to FILE instead of stdout.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Evidence files: kube-bench output, secret metadata dumps, .trivyignore/OpenVEX, offboarding list.
+    /// Evidence files (or directories of them): kube-bench output, secret metadata dumps,
+    /// .trivyignore/OpenVEX, offboarding list.
     #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
 }
@@ -118,7 +119,9 @@ fn ingest(args: &IngestArgs) -> Result<i32, String> {
     let mut history = open_history(args.history.as_deref())?;
     let now = OffsetDateTime::now_utc();
     let mut failed = false;
-    for file in &args.files {
+    let mut skipped = 0usize;
+    for (file, from_dir) in expand_inputs(&args.files) {
+        let file = &file;
         let mut report = match load(file) {
             Ok(Evidence::Scan(report)) => report,
             Ok(Evidence::Bench(bench)) => {
@@ -127,6 +130,10 @@ fn ingest(args: &IngestArgs) -> Result<i32, String> {
                         .map_or_else(|| "node".into(), |s| s.to_string_lossy().into_owned())
                 });
                 bench_as_scan(&bench, &host, declared)
+            }
+            Ok(_) | Err(EvidenceError::Unrecognised { .. }) if from_dir => {
+                skipped += 1;
+                continue;
             }
             Ok(_) => {
                 eprintln!("error: {}: not a scanner report (evaluate it with `aisvs evidence status FILE`)", file.display());
@@ -183,6 +190,9 @@ fn ingest(args: &IngestArgs) -> Result<i32, String> {
             Err(e) => return Err(e.to_string()),
         }
     }
+    if skipped > 0 {
+        println!("skipped {skipped} file(s) in directories that are not scanner reports");
+    }
     Ok(if failed { 2 } else { 0 })
 }
 
@@ -199,8 +209,14 @@ fn status(args: &StatusArgs) -> Result<i32, String> {
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     let (mut mitigations, mut secrets, mut departures, mut benches) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for file in &args.files {
-        match load(file).map_err(|e| e.to_string())? {
+    for (file, from_dir) in expand_inputs(&args.files) {
+        let file = &file;
+        let evidence = match load(file) {
+            Ok(e) => e,
+            Err(EvidenceError::Unrecognised { .. }) if from_dir => continue,
+            Err(e) => return Err(e.to_string()),
+        };
+        match evidence {
             Evidence::Mitigations(m) => mitigations.extend(m),
             Evidence::Secrets(s) => secrets.extend(s),
             Evidence::Offboarding(d) => departures.extend(d),

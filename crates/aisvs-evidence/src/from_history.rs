@@ -51,6 +51,18 @@ pub fn evaluate_history(
         inventory.to_vec()
     };
     let mut assessments = evaluate_scan_cadence(&scans, &inventory, at, cadence);
+    if inventory.is_empty() {
+        assessments.push(Assessment::new(
+            "4.6.1",
+            crate::rules::scan_cadence_461::CHECK,
+            "scan history",
+            crate::assessment::Outcome::Inconclusive,
+            format!(
+                "no scans recorded in {} and no artifacts named; nothing to evaluate",
+                history.path().display()
+            ),
+        ));
+    }
     let mut series = Vec::with_capacity(scans.len());
     for scan in scans {
         let findings = history.findings_of(scan.id)?;

@@ -104,3 +104,52 @@ pub fn bench_as_scan(
         diagnostics: report.diagnostics.clone(),
     }
 }
+
+/// Depth and entry bounds for walking an evidence directory.
+const MAX_DIR_DEPTH: usize = 8;
+const MAX_DIR_ENTRIES: usize = 100_000;
+
+/// Expands inputs: files stay as given (`false`), directories are walked (symlinks and hidden
+/// entries skipped, sorted) and their files returned with `true` — callers skip unrecognised
+/// files found this way instead of failing on them.
+pub fn expand_inputs(inputs: &[std::path::PathBuf]) -> Vec<(std::path::PathBuf, bool)> {
+    let mut out = Vec::new();
+    for input in inputs {
+        if input.is_dir() {
+            let mut found = Vec::new();
+            walk(input, 0, &mut found);
+            found.sort();
+            out.extend(found.into_iter().map(|p| (p, true)));
+        } else {
+            out.push((input.clone(), false));
+        }
+    }
+    out
+}
+
+/// Collects regular files under `dir`.
+fn walk(dir: &Path, depth: usize, found: &mut Vec<std::path::PathBuf>) {
+    if depth > MAX_DIR_DEPTH || found.len() >= MAX_DIR_ENTRIES {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let hidden = entry
+            .file_name()
+            .to_str()
+            .is_some_and(|n| n.starts_with('.') && !n.starts_with(".trivyignore"));
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        if hidden || kind.is_symlink() || found.len() >= MAX_DIR_ENTRIES {
+            continue;
+        }
+        if kind.is_dir() {
+            walk(&entry.path(), depth + 1, found);
+        } else if kind.is_file() {
+            found.push(entry.path());
+        }
+    }
+}

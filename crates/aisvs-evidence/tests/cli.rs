@@ -191,3 +191,43 @@ fn host_on_collected_root() {
     let missing = Host::try_parse_from(["host", "--root", "/nonexistent/dir"]).expect("parse");
     assert_eq!(host_cli::run(missing.args), 2);
 }
+
+#[test]
+fn evidence_directory_is_walked_and_empty_history_is_not_a_pass() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let h = dir.path().join("h.sqlite");
+    let h = h.to_str().expect("utf-8");
+    let reports = dir.path().join("reports");
+    let t0 = t("2026-03-01T06:00:00Z");
+    write(
+        &reports,
+        "a/trivy.json",
+        &trivy_at("trivy/alpine-39-high-critical.json", t0, None),
+    );
+    write(&reports, "README.md", "not a report\n");
+    let grype = std::fs::read_to_string(vector("grype/keycloak-test.json")).expect("vector");
+    write(&reports, "b/grype.json", &grype);
+    assert_eq!(
+        evidence(&[
+            "status",
+            "--history",
+            h,
+            "--format",
+            "json",
+            "--output",
+            dir.path().join("empty.json").to_str().expect("p")
+        ]),
+        0
+    );
+    let empty: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("empty.json")).expect("written"),
+    )
+    .expect("json");
+    assert_eq!(empty["assessments"][0]["outcome"], "inconclusive");
+    assert_eq!(
+        evidence(&["ingest", "--history", h, reports.to_str().expect("p")]),
+        0
+    );
+    let history = aisvs_evidence::History::open(std::path::Path::new(h)).expect("open");
+    assert_eq!(history.scan_count().expect("count"), 2);
+}
