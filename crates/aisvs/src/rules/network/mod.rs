@@ -1,8 +1,15 @@
 //! Attack-surface rules (4.3.x) and manifest secret/key rules (4.4.2, 4.4.3).
 
+mod k8s_netpol_allow_list;
+mod k8s_netpol_default_deny;
+mod util;
+
 use super::Rule;
 
 /// The rules of this group, in registration order (one line per rule).
 pub fn rules() -> Vec<Box<dyn Rule>> {
-    vec![]
+    vec![
+        Box::new(k8s_netpol_default_deny::DefaultDeny),
+        Box::new(k8s_netpol_allow_list::AllowList),
+    ]
 }
