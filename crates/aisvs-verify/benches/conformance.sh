@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark: `aisvs verify bundle` against the peer sigstore-python CLI (`sigstore verify identity
 # --offline`) over the 70 sigstore-conformance bundle-verify cases, in the same run.
-# Reports per tool: cases run, verdicts agreeing with the expected one, total wall seconds.
+# Reports per tool: cases run, verdicts agreeing with the expected one, total wall seconds and
+# total CPU seconds (user+sys; CPU time does not depend on other load on the machine).
 #
 # Usage: crates/aisvs-verify/benches/conformance.sh [AISVS_BIN] [SIGSTORE_BIN]
 #   AISVS_BIN     default: target/release/aisvs (build with `cargo build --release -p aisvs`)
@@ -20,8 +21,19 @@ gh="https://token.actions.githubusercontent.com"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-now() { date +%s.%N; }
-declare -A agree=([aisvs]=0 [sigstore]=0) ran=([aisvs]=0 [sigstore]=0) secs=([aisvs]=0 [sigstore]=0)
+TIMEFORMAT='%R %U %S'
+declare -A agree=([aisvs]=0 [sigstore]=0) ran=([aisvs]=0 [sigstore]=0) secs=([aisvs]=0 [sigstore]=0) cpu=([aisvs]=0 [sigstore]=0)
+
+# timed TOOL CMD…: runs CMD, sets $rc, adds wall and CPU seconds to TOOL's totals.
+timed() {
+  local tool="$1"; shift
+  local t
+  t=$( { time "$@" >/dev/null 2>&1; echo "rc=$?" >&2; } 2>&1 )
+  rc="$(echo "$t" | sed -n 's/^rc=//p')"
+  read -r wall user sys <<<"$(echo "$t" | grep -v '^rc=' | tail -1)"
+  secs[$tool]=$(echo "${secs[$tool]} + $wall" | bc)
+  cpu[$tool]=$(echo "${cpu[$tool]} + $user + $sys" | bc)
+}
 
 for dir in "$cases"/*/; do
   name="$(basename "$dir")"
@@ -33,32 +45,26 @@ for dir in "$cases"/*/; do
   root="$prod_root"; [ -f "$dir/trusted_root.json" ] && root="$dir/trusted_root.json"
 
   if [ -f "$dir/key.pub" ]; then signer=(--key "$dir/key.pub"); else signer=(--identity "$identity" --issuer "$issuer"); fi
-  t0=$(now)
-  "$aisvs" verify bundle --bundle "$dir/bundle.sigstore.json" --artifact "$artifact" "${signer[@]}" \
-      --trusted-root "$root" >/dev/null 2>&1
-  rc=$?; t1=$(now)
-  got=0; [ $rc -ne 0 ] && got=1
+  timed aisvs "$aisvs" verify bundle --bundle "$dir/bundle.sigstore.json" --artifact "$artifact" \
+      "${signer[@]}" --trusted-root "$root"
+  got=0; [ "$rc" -ne 0 ] && got=1
   ran[aisvs]=$((ran[aisvs] + 1)); [ $got -eq $expected ] && agree[aisvs]=$((agree[aisvs] + 1))
-  secs[aisvs]=$(echo "${secs[aisvs]} + $t1 - $t0" | bc)
 
   # sigstore-python has no managed-key mode; those cases are skipped for it.
   if [ -n "$sigstore" ] && [ ! -f "$dir/key.pub" ]; then
     printf '{"mediaType":"application/vnd.dev.sigstore.clienttrustconfig.v0.1+json","trustedRoot":%s,"signingConfig":%s}' \
       "$(cat "$root")" "$(cat "$signing")" > "$work/tc.json"
-    t0=$(now)
-    "$sigstore" --trust-config "$work/tc.json" verify identity --offline --bundle "$dir/bundle.sigstore.json" \
-      --cert-identity "$identity" --cert-oidc-issuer "$issuer" "$artifact" >/dev/null 2>&1
-    rc=$?; t1=$(now)
-    got=0; [ $rc -ne 0 ] && got=1
+    timed sigstore "$sigstore" --trust-config "$work/tc.json" verify identity --offline \
+      --bundle "$dir/bundle.sigstore.json" --cert-identity "$identity" --cert-oidc-issuer "$issuer" "$artifact"
+    got=0; [ "$rc" -ne 0 ] && got=1
     ran[sigstore]=$((ran[sigstore] + 1)); [ $got -eq $expected ] && agree[sigstore]=$((agree[sigstore] + 1))
-    secs[sigstore]=$(echo "${secs[sigstore]} + $t1 - $t0" | bc)
   fi
 done
 
-printf '%-16s %6s %8s %10s\n' tool cases agree wall_s
-printf '%-16s %6s %8s %10.2f\n' "aisvs" "${ran[aisvs]}" "${agree[aisvs]}" "${secs[aisvs]}"
+printf '%-16s %6s %8s %10s %10s\n' tool cases agree wall_s cpu_s
+printf '%-16s %6s %8s %10.2f %10.2f\n' "aisvs" "${ran[aisvs]}" "${agree[aisvs]}" "${secs[aisvs]}" "${cpu[aisvs]}"
 if [ -n "$sigstore" ]; then
-  printf '%-16s %6s %8s %10.2f\n' "sigstore-python" "${ran[sigstore]}" "${agree[sigstore]}" "${secs[sigstore]}"
+  printf '%-16s %6s %8s %10.2f %10.2f\n' "sigstore-python" "${ran[sigstore]}" "${agree[sigstore]}" "${secs[sigstore]}" "${cpu[sigstore]}"
 else
   echo "sigstore-python: not installed (pip install sigstore==4.5.1) — peer skipped"
 fi
