@@ -55,7 +55,8 @@ measure() { # label, command…  -> prints wall seconds and max RSS
     local label="$1"; shift
     local stats="$work/time.txt"
     /usr/bin/time -o "$stats" -f "%e %M" "$@" >/dev/null 2>&1 || true
-    read -r wall rss <"$stats"
+    # GNU time puts "Command exited with non-zero status N" first when the command fails.
+    read -r wall rss < <(tail -n 1 "$stats")
     printf "%-34s wall %6ss   max RSS %7d KiB\n" "$label" "$wall" "$rss"
 }
 
