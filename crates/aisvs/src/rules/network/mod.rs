@@ -1,5 +1,7 @@
 //! Attack-surface rules (4.3.x) and manifest secret/key rules (4.4.2, 4.4.3).
 
+mod ai_servers;
+mod k8s_ai_endpoint_exposure;
 mod k8s_encryption_at_rest;
 mod k8s_manifest_secrets;
 mod k8s_netpol_allow_list;
@@ -13,6 +15,7 @@ pub fn rules() -> Vec<Box<dyn Rule>> {
     vec![
         Box::new(k8s_netpol_default_deny::DefaultDeny),
         Box::new(k8s_netpol_allow_list::AllowList),
+        Box::new(k8s_ai_endpoint_exposure::AiEndpointExposure),
         Box::new(k8s_manifest_secrets::ManifestSecrets),
         Box::new(k8s_encryption_at_rest::EncryptionAtRest),
     ]

@@ -3,7 +3,6 @@
 use crate::evidence::{Location, Subject};
 use crate::model::network::Policy;
 use crate::model::{Model, Workload};
-use crate::parse::Node;
 
 /// Namespaces that hold at least one workload, in order.
 pub fn workload_namespaces(model: &Model<'_>) -> Vec<String> {
@@ -118,14 +117,4 @@ pub fn is_inference(
         }
     }
     None
-}
-
-/// A container's env value by name (literal values only).
-pub fn env_value<'a>(c: &crate::model::Container<'a>, name: &str) -> Option<&'a Node> {
-    c.node
-        .get("env")?
-        .items()
-        .iter()
-        .find(|e| e.get("name").and_then(Node::as_str) == Some(name))?
-        .get("value")
 }

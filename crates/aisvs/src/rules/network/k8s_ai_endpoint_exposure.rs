@@ -1,0 +1,125 @@
+//! k8s-ai-endpoint-exposure (4.3.2): AI admin and debug endpoints are not reachable from outside without auth.
+
+use crate::evidence::{Location, Severity};
+use crate::model::Model;
+
+use super::ai_servers::{servers_of, Auth};
+use crate::rules::sink::{container_location, container_subject};
+use crate::rules::{EvidenceSink, Rule, RuleMeta};
+
+static META: RuleMeta = RuleMeta {
+    id: "k8s-ai-endpoint-exposure",
+    title: "AI server admin/debug ports are not exposed outside the pod without authentication",
+    requirements: &["4.3.2"],
+    inputs: "Kubernetes workloads, Services, Ingress, Gateway API routes, KubeRay CRs",
+    severity: Severity::High,
+    what: "Recognises Ray, Jupyter, MLflow, TorchServe, Triton, vLLM, Ollama, TGI, Gradio, Streamlit, \
+           TensorBoard, Kubeflow dashboards, Spark and Dask from image, command and CRD, plus debug servers \
+           (JDWP, pprof, node --inspect, debugpy) from flags and JAVA_TOOL_OPTIONS/NODE_OPTIONS. Fails when \
+           one of the server's admin ports is reachable from outside the pod network (Service of type \
+           NodePort/LoadBalancer or with externalIPs, an Ingress or Gateway route to a Service selecting \
+           the pod, hostPort, hostNetwork, KubeRay head serviceType/enableIngress) while the server's own \
+           authentication is off; fails whenever authentication is explicitly disabled \
+           (`--ServerApp.token=`, `--disable-token-auth`, VLLM_SERVER_DEV_MODE=1) or a debugger is enabled.",
+    why: "4.3.2: non-essential ports and debug endpoints must be disabled or authenticated. Unauthenticated \
+          Ray Jobs (ShadowRay, CVE-2023-48022), Jupyter and TorchServe management APIs are remote code execution.",
+    fail_example: "kind: Service\nspec:\n  type: LoadBalancer\n  selector: {app: ray-head}\n  ports: [{port: 8265}]   # Ray dashboard, no authOptions",
+    pass_example: "kind: RayCluster\nspec:\n  authOptions: {mode: token}\n  headGroupSpec: {serviceType: ClusterIP}",
+    remediation: "Keep admin and debug ports on ClusterIP Services behind an authenticating gateway, switch on \
+                  the server's own auth (KubeRay authOptions.mode: token, vLLM --api-key, MLflow --app-name \
+                  basic-auth, TorchServe token auth), and remove debugger flags from production images.",
+    inconclusive: "A Service targets a named port that no container declares, so the exposed port is unknown.",
+    options: &[],
+};
+
+/// The rule.
+pub struct AiEndpointExposure;
+
+impl Rule for AiEndpointExposure {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, model: &Model<'_>, out: &mut EvidenceSink) {
+        for (wi, w) in model.workloads.iter().enumerate() {
+            let exposures = model
+                .network
+                .exposures
+                .get(wi)
+                .map(Vec::as_slice)
+                .unwrap_or(&[]);
+            for c in &w.containers {
+                let servers = servers_of(model, w, c);
+                if servers.is_empty() {
+                    continue;
+                }
+                let subject = container_subject(w, c);
+                let mut fails: Vec<(String, Location)> = Vec::new();
+                let mut unknown: Vec<String> = Vec::new();
+                let mut notes: Vec<String> = Vec::new();
+                for s in &servers {
+                    if let Auth::Disabled(why) = &s.auth {
+                        fails.push((format!("{}: {why}", s.name), container_location(c)));
+                        continue;
+                    }
+                    let reachable: Vec<_> = exposures
+                        .iter()
+                        .filter(|e| e.port.is_none_or(|p| s.ports.contains(&p)))
+                        .collect();
+                    for e in &reachable {
+                        let port = match (e.port, &e.port_name) {
+                            (Some(p), _) => p.to_string(),
+                            (None, Some(name)) => {
+                                unknown.push(format!(
+                                    "{} targets port name `{name}`, which no container declares",
+                                    e.via
+                                ));
+                                continue;
+                            }
+                            (None, None) => "every port".into(),
+                        };
+                        match &s.auth {
+                            Auth::Off(why) => fails.push((
+                                format!(
+                                    "{} port {port} is reachable from outside via {} and {why}",
+                                    s.name, e.via
+                                ),
+                                Location::node(e.node, &e.route),
+                            )),
+                            Auth::On(how) => notes.push(format!(
+                                "{} port {port} exposed via {} with auth ({how})",
+                                s.name, e.via
+                            )),
+                            Auth::Disabled(_) => {}
+                        }
+                    }
+                    if reachable.is_empty() {
+                        notes.push(format!(
+                            "{} admin ports not exposed outside the pod network",
+                            s.name
+                        ));
+                    }
+                }
+                if let Some((_, loc)) = fails.first() {
+                    let msg = fails
+                        .iter()
+                        .map(|(m, _)| m.as_str())
+                        .collect::<Vec<_>>()
+                        .join("; ");
+                    let e = out.fail(
+                        subject,
+                        Some(loc.clone()),
+                        format!("container `{}`: {msg}", c.name),
+                    );
+                    for (m, l) in fails.iter().skip(1) {
+                        e.related.push((l.clone(), m.clone()));
+                    }
+                } else if !unknown.is_empty() {
+                    out.inconclusive(subject, Some(container_location(c)), unknown.join("; "));
+                } else {
+                    out.pass(subject, Some(container_location(c)), notes.join("; "));
+                }
+            }
+        }
+    }
+}
