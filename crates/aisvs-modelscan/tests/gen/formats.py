@@ -139,6 +139,9 @@ def write():
     shape = {"a": {"dtype": "F32", "shape": [1 << 62, 1 << 62], "data_offsets": [0, 16]}}
     emit("m31c_safetensors_shape_overflow.safetensors", safetensors(shape, bytes(16)), "unsafe",
          "safetensors-shape-overflow", "shape")
+    newer = {"a": {"dtype": "F4_E2M1", "shape": [8], "data_offsets": [0, 4]}}
+    emit("u06_safetensors_unknown_dtype.safetensors", safetensors(newer, bytes(4)), "unknown",
+         "safetensors-unknown-dtype", "unknown to this scanner")
     emit("u03_random_binary.bin", bytes(range(1, 256)) * 4, "unknown", "unknown-format", "no supported model format")
     emit("u04_bzip2.pkl", b"BZh91AY&SY" + bytes(40), "unknown", "unsupported-compression", "bzip2")
     emit("u05_modeling_custom.py", b"import torch\n\nclass Model:\n    pass\n", "unknown", "python-source",
