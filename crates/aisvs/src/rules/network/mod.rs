@@ -4,6 +4,7 @@ mod ai_servers;
 mod k8s_ai_endpoint_exposure;
 mod k8s_encryption_at_rest;
 mod k8s_manifest_secrets;
+mod k8s_metadata_egress;
 mod k8s_netpol_allow_list;
 mod k8s_netpol_default_deny;
 mod util;
@@ -16,6 +17,7 @@ pub fn rules() -> Vec<Box<dyn Rule>> {
         Box::new(k8s_netpol_default_deny::DefaultDeny),
         Box::new(k8s_netpol_allow_list::AllowList),
         Box::new(k8s_ai_endpoint_exposure::AiEndpointExposure),
+        Box::new(k8s_metadata_egress::MetadataEgress),
         Box::new(k8s_manifest_secrets::ManifestSecrets),
         Box::new(k8s_encryption_at_rest::EncryptionAtRest),
     ]

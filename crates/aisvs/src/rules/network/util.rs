@@ -118,3 +118,59 @@ pub fn is_inference(
     }
     None
 }
+
+/// The egress picture of one workload, from every policy that selects it.
+pub struct EgressView<'m, 'a> {
+    /// Some enforced policy isolates its egress.
+    pub isolated: bool,
+    /// Allow rules of selecting policies.
+    pub allows: Vec<(&'m crate::model::network::PolicyRule<'a>, &'m Policy<'a>)>,
+    /// Deny rules of selecting policies (Cilium egressDeny, Calico Deny).
+    pub denies: Vec<(&'m crate::model::network::PolicyRule<'a>, &'m Policy<'a>)>,
+    /// Policies whose selection or peers could not be evaluated.
+    pub undecided: Vec<String>,
+}
+
+/// Collects the egress rules that apply to a workload.
+pub fn egress_view<'m, 'a>(model: &'m Model<'a>, wi: usize) -> EgressView<'m, 'a> {
+    use crate::model::network::Action;
+    let mut v = EgressView {
+        isolated: false,
+        allows: Vec::new(),
+        denies: Vec::new(),
+        undecided: Vec::new(),
+    };
+    for &pi in model
+        .network
+        .selecting
+        .get(wi)
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
+    {
+        let p = &model.network.policies[pi];
+        if p.staged {
+            continue;
+        }
+        v.isolated |= p.egress.isolates;
+        for r in &p.egress.rules {
+            match r.action {
+                Action::Allow => v.allows.push((r, p)),
+                Action::Deny => v.denies.push((r, p)),
+                Action::Other => {}
+            }
+        }
+    }
+    for (pi, why) in model
+        .network
+        .undecided
+        .get(wi)
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
+    {
+        v.undecided.push(format!(
+            "{}: {why}",
+            policy_name(model, &model.network.policies[*pi])
+        ));
+    }
+    v
+}
