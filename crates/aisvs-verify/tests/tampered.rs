@@ -236,3 +236,54 @@ fn base64_encode(bytes: &[u8]) -> String {
     use base64::Engine as _;
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
+
+#[test]
+fn hostile_provenance_bytes_never_panic_or_verify() {
+    use aisvs_verify::{
+        verify_provenance, ArtifactDigest, ProvenancePolicy, ProvenanceRequest, PublicKey,
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let source = vectors().join("derived/gcb-v1.0-gcloud-container-github-single.dsse.json");
+    let base = std::fs::read(&source).expect("read");
+    let key = PublicKey::load(
+        &vectors().join("slsa-verifier/gcb-keys/global-pae-google-hosted-worker_1.key"),
+    )
+    .expect("key");
+    let path = dir.path().join("p.json");
+    for i in (0..base.len()).step_by(61) {
+        let mut bytes = base.clone();
+        bytes[i] ^= 0x20;
+        std::fs::write(&path, &bytes).expect("write");
+        let request = ProvenanceRequest {
+            provenance: path.clone(),
+            artifact: Some(ArtifactInput::Digest(
+                ArtifactDigest::parse(
+                    "sha256:7e9b6e7ba2842c91cf49f3e214d04a7a496f8214356f41d81a6e6dcad11f11e3",
+                )
+                .expect("digest"),
+            )),
+            policy: ProvenancePolicy {
+                source_uri: Some("github.com/khalkie/gcb-prod-prov".into()),
+                ..ProvenancePolicy::default()
+            },
+            keys: vec![key.clone()],
+            key_id: None,
+            trusted_root: None,
+        };
+        if let Ok(report) = verify_provenance(&request) {
+            if report.verified {
+                let before: Option<Value> = serde_json::from_slice(&base).ok();
+                let after: Option<Value> = serde_json::from_slice(&bytes).ok();
+                // Only a change to the unsigned keyid field may leave the envelope verifying.
+                let keyid_only = before.zip(after).is_some_and(|(b, a)| {
+                    b["payload"] == a["payload"]
+                        && b["signatures"][0]["sig"] == a["signatures"][0]["sig"]
+                });
+                assert!(
+                    keyid_only,
+                    "byte {i} changed the signed content but it still verified"
+                );
+            }
+        }
+    }
+}
