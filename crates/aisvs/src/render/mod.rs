@@ -1,5 +1,6 @@
 //! Renderers: one module per output format.
 
+pub mod html;
 pub mod json;
 pub mod junit;
 pub mod markdown;
@@ -21,6 +22,8 @@ pub enum Format {
     Junit,
     /// Markdown summary for pull-request comments and audit files.
     Markdown,
+    /// A standalone HTML page for auditors.
+    Html,
 }
 
 /// Renders a report in a format.
@@ -31,5 +34,6 @@ pub fn render(report: &Report, format: Format) -> String {
         Format::Sarif => sarif::render(report),
         Format::Junit => junit::render(report),
         Format::Markdown => markdown::render(report),
+        Format::Html => html::render(report),
     }
 }
