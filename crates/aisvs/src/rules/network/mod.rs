@@ -3,6 +3,7 @@
 mod ai_servers;
 mod k8s_ai_endpoint_exposure;
 mod k8s_encryption_at_rest;
+mod k8s_inference_egress;
 mod k8s_manifest_secrets;
 mod k8s_metadata_egress;
 mod k8s_netpol_allow_list;
@@ -18,6 +19,7 @@ pub fn rules() -> Vec<Box<dyn Rule>> {
         Box::new(k8s_netpol_allow_list::AllowList),
         Box::new(k8s_ai_endpoint_exposure::AiEndpointExposure),
         Box::new(k8s_metadata_egress::MetadataEgress),
+        Box::new(k8s_inference_egress::InferenceEgress::default()),
         Box::new(k8s_manifest_secrets::ManifestSecrets),
         Box::new(k8s_encryption_at_rest::EncryptionAtRest),
     ]
