@@ -207,6 +207,7 @@ fn status(args: &StatusArgs) -> Result<i32, String> {
     let mut inventory: Vec<String> = args.images.clone();
     inventory.extend(args.hosts.iter().cloned());
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
+    let mut collected = Vec::new();
     let (mut mitigations, mut secrets, mut departures, mut benches) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for (file, from_dir) in expand_inputs(&args.files) {
@@ -221,6 +222,7 @@ fn status(args: &StatusArgs) -> Result<i32, String> {
             Evidence::Secrets(s) => secrets.extend(s),
             Evidence::Offboarding(d) => departures.extend(d),
             Evidence::Bench(b) => benches.push(b),
+            Evidence::Assessments(a) => collected.extend(a),
             Evidence::Scan(_) => diagnostics.push(Diagnostic::warning(
                 file,
                 "scanner report given to status: ingest it first (`aisvs evidence ingest`)",
@@ -234,6 +236,7 @@ fn status(args: &StatusArgs) -> Result<i32, String> {
     let evaluation = evaluate_history(&history, &inventory, &mitigations, at, &cadence, sla)
         .map_err(|e| e.to_string())?;
     let mut assessments = evaluation.assessments;
+    assessments.extend(collected);
     for file in &args.schedules {
         let text = crate::load::read_text(file).map_err(|e| e.to_string())?;
         let found = evaluate_scan_schedule(file, &text);

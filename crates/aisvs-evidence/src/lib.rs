@@ -9,6 +9,7 @@ pub mod assessment;
 pub mod cli;
 pub mod cvss;
 pub mod error;
+pub mod evidence_json;
 pub mod from_history;
 pub mod history;
 pub mod host;
@@ -25,6 +26,7 @@ pub mod timestamp;
 
 pub use assessment::{Assessment, Diagnostic, Outcome};
 pub use error::{EvidenceError, Result};
+pub use evidence_json::parse_evidence_document;
 pub use from_history::{evaluate_history, HistoryEvaluation};
 pub use history::{default_history_path, History, IngestOutcome, ScanRecord, StoredFinding};
 pub use mitigation::{parse_mitigations, Mitigation};

@@ -26,6 +26,8 @@ pub enum Evidence {
     Mitigations(Vec<Mitigation>),
     /// People who left.
     Offboarding(Vec<Departure>),
+    /// Assessments written earlier by `aisvs host --output` or `evidence status`.
+    Assessments(Vec<crate::assessment::Assessment>),
 }
 
 /// Reads a UTF-8 text file of at most [`MAX_REPORT_BYTES`].
@@ -65,6 +67,9 @@ pub fn parse_as(kind: ReportKind, path: &Path, text: &str) -> Result<Evidence> {
         ReportKind::SecretMetadata => Evidence::Secrets(parse_secret_metadata(path, text)?),
         ReportKind::Mitigation => Evidence::Mitigations(parse_mitigations(path, text)?),
         ReportKind::Offboarding => Evidence::Offboarding(parse_offboarding(path, text)?),
+        ReportKind::EvidenceDocument => {
+            Evidence::Assessments(crate::evidence_json::parse_evidence_document(path, text)?)
+        }
     })
 }
 

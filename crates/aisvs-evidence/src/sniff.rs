@@ -22,6 +22,8 @@ pub enum ReportKind {
     Mitigation,
     /// An offboarding list (`{"offboarding": [{person, date, secrets}]}`).
     Offboarding,
+    /// Our own evidence JSON (`aisvs host --output`, `aisvs evidence status --format json`).
+    EvidenceDocument,
 }
 
 /// Recognises an evidence file from its content (and, for ignore files, its name).
@@ -78,6 +80,9 @@ fn sniff_json(value: &Value) -> Option<ReportKind> {
         .is_some_and(|c| c.contains("openvex"))
     {
         return Some(ReportKind::Mitigation);
+    }
+    if crate::evidence_json::looks_like_evidence_document(value) {
+        return Some(ReportKind::EvidenceDocument);
     }
     if has("offboarding") {
         return Some(ReportKind::Offboarding);

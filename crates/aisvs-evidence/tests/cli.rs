@@ -188,6 +188,22 @@ fn host_on_collected_root() {
     assert_eq!(alice["outcome"], "pass", "{alice}");
     // sshd_config mode 0644 under a temp dir fails the 0600 check, so some check fails.
     assert_eq!(code, 1);
+    // The written evidence reads back identically, for `aisvs scan` / `evidence status`.
+    let text = std::fs::read_to_string(&out).expect("written");
+    assert_eq!(
+        aisvs_evidence::sniff(&out, &text),
+        Some(aisvs_evidence::ReportKind::EvidenceDocument)
+    );
+    let back = aisvs_evidence::parse_evidence_document(&out, &text).expect("parse back");
+    assert_eq!(
+        back.len(),
+        doc["assessments"].as_array().expect("array").len()
+    );
+    assert!(back
+        .iter()
+        .any(|a| a.subject == "ssh user alice" && a.outcome == aisvs_evidence::Outcome::Pass));
+    let tampered = text.replace("\"host-ssh-mfa\"", "\"made-up\"");
+    assert!(aisvs_evidence::parse_evidence_document(&out, &tampered).is_err());
     let missing = Host::try_parse_from(["host", "--root", "/nonexistent/dir"]).expect("parse");
     assert_eq!(host_cli::run(missing.args), 2);
 }

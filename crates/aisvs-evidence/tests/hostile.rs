@@ -25,6 +25,7 @@ const KINDS: &[ReportKind] = &[
     ReportKind::SecretMetadata,
     ReportKind::Mitigation,
     ReportKind::Offboarding,
+    ReportKind::EvidenceDocument,
 ];
 
 #[test]
