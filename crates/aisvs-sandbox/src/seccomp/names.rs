@@ -87,6 +87,36 @@ pub fn native_number(name: &str) -> Option<i64> {
         .map(|sysno| i64::from(sysno.id()))
 }
 
+/// Name of syscall `nr` as reported by seccomp for audit architecture `arch`, with the
+/// architecture's `SCMP_ARCH_*` token. `None` for an architecture or number we have no table for.
+pub fn name_for_arch(arch: u32, nr: i64) -> Option<(&'static str, &'static str)> {
+    /// The x32 ABI marks its syscall numbers with this bit on the x86_64 audit arch.
+    const X32_BIT: i64 = 0x4000_0000;
+    let number = |n: i64| usize::try_from(n).ok();
+    match arch {
+        0xC000_003E if nr & X32_BIT != 0 => syscalls::x86_64::Sysno::new(number(nr & !X32_BIT)?)
+            .map(|s| ("SCMP_ARCH_X32", s.name())),
+        0xC000_003E => {
+            syscalls::x86_64::Sysno::new(number(nr)?).map(|s| ("SCMP_ARCH_X86_64", s.name()))
+        }
+        0x4000_0003 => syscalls::x86::Sysno::new(number(nr)?).map(|s| ("SCMP_ARCH_X86", s.name())),
+        0xC000_00B7 => {
+            syscalls::aarch64::Sysno::new(number(nr)?).map(|s| ("SCMP_ARCH_AARCH64", s.name()))
+        }
+        0x4000_0028 => syscalls::arm::Sysno::new(number(nr)?).map(|s| ("SCMP_ARCH_ARM", s.name())),
+        0xC000_00F3 => {
+            syscalls::riscv64::Sysno::new(number(nr)?).map(|s| ("SCMP_ARCH_RISCV64", s.name()))
+        }
+        0x8000_0016 => {
+            syscalls::s390x::Sysno::new(number(nr)?).map(|s| ("SCMP_ARCH_S390X", s.name()))
+        }
+        0xC000_0015 => {
+            syscalls::powerpc64::Sysno::new(number(nr)?).map(|s| ("SCMP_ARCH_PPC64LE", s.name()))
+        }
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,5 +145,14 @@ mod tests {
         assert!(nr >= 0);
         assert_eq!(native_name(nr), Some("openat"));
         assert_eq!(native_name(-1), None);
+        assert_eq!(
+            name_for_arch(0xC000_003E, 59),
+            Some(("SCMP_ARCH_X86_64", "execve"))
+        );
+        assert_eq!(
+            name_for_arch(0x4000_0003, 11),
+            Some(("SCMP_ARCH_X86", "execve"))
+        );
+        assert_eq!(name_for_arch(0x1234, 0), None);
     }
 }
