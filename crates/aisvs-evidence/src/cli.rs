@@ -101,16 +101,20 @@ fn time_option(name: &str, value: Option<&str>) -> Result<Option<OffsetDateTime>
         .transpose()
 }
 
-/// Opens the history chosen by `--history` or the default.
-fn open_history(option: Option<&Path>) -> Result<History, String> {
-    let path = match option {
-        Some(p) => p.to_path_buf(),
-        None => default_history_path(
+/// The history chosen by `--history`, or the default under the current directory.
+fn history_path(option: Option<&Path>) -> Result<PathBuf, String> {
+    match option {
+        Some(p) => Ok(p.to_path_buf()),
+        None => Ok(default_history_path(
             &std::env::current_dir()
                 .map_err(|e| format!("cannot read the current directory: {e}"))?,
-        ),
-    };
-    History::open(&path).map_err(|e| e.to_string())
+        )),
+    }
+}
+
+/// Opens (creating if needed) the history for writing.
+fn open_history(option: Option<&Path>) -> Result<History, String> {
+    History::open(&history_path(option)?).map_err(|e| e.to_string())
 }
 
 /// `aisvs evidence ingest`.
@@ -203,7 +207,9 @@ fn status(args: &StatusArgs) -> Result<i32, String> {
         .ok_or_else(|| format!("--window {:?}: use e.g. 30d, 48h", args.window))?;
     let sla =
         parse_duration(&args.sla).ok_or_else(|| format!("--sla {:?}: use e.g. 48h", args.sla))?;
-    let history = open_history(args.history.as_deref())?;
+    // Evaluation never creates a history file; a missing one is an empty history.
+    let history = History::open_or_empty(&history_path(args.history.as_deref())?)
+        .map_err(|e| e.to_string())?;
     let mut inventory: Vec<String> = args.images.clone();
     inventory.extend(args.hosts.iter().cloned());
     let mut diagnostics: Vec<Diagnostic> = Vec::new();

@@ -247,3 +247,21 @@ fn evidence_directory_is_walked_and_empty_history_is_not_a_pass() {
     let history = aisvs_evidence::History::open(std::path::Path::new(h)).expect("open");
     assert_eq!(history.scan_count().expect("count"), 2);
 }
+
+#[test]
+fn status_never_creates_a_history_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let missing = dir.path().join("sub/none.sqlite");
+    assert_eq!(
+        evidence(&[
+            "status",
+            "--history",
+            missing.to_str().expect("p"),
+            "--at",
+            "2026-03-01T00:00:00Z"
+        ]),
+        0
+    );
+    assert!(!missing.exists());
+    assert!(!dir.path().join("sub").exists());
+}

@@ -32,8 +32,15 @@ impl std::fmt::Debug for History {
 /// data directory when the root is not writable.
 pub fn default_history_path(root: &Path) -> PathBuf {
     let dir = root.join(".aisvs");
-    if std::fs::create_dir_all(&dir).is_ok() && is_writable_dir(&dir) {
-        return dir.join("history.sqlite");
+    let local = dir.join("history.sqlite");
+    // Nothing is created here: `History::open` makes the directory when it first writes.
+    let writable = if dir.is_dir() {
+        is_writable_dir(&dir)
+    } else {
+        is_writable_dir(root)
+    };
+    if local.exists() || writable {
+        return local;
     }
     let data = std::env::var_os("XDG_DATA_HOME")
         .map(PathBuf::from)
@@ -86,6 +93,24 @@ impl History {
             }
             other => other.map(|()| history),
         }
+    }
+
+    /// Opens `path` if it exists; otherwise an empty in-memory history that still reports
+    /// `path` as its location, so evaluating never creates files (`aisvs evidence status`).
+    pub fn open_or_empty(path: &Path) -> Result<History> {
+        if path.exists() {
+            return History::open(path);
+        }
+        let sql = |source| EvidenceError::Sqlite {
+            path: path.to_path_buf(),
+            source,
+        };
+        let conn = Connection::open_in_memory().map_err(sql)?;
+        schema::prepare(&conn, path)?;
+        Ok(History {
+            conn,
+            path: path.to_path_buf(),
+        })
     }
 
     /// The file this history lives in.
