@@ -40,7 +40,7 @@ enum Command {
         #[command(subcommand)]
         cmd: aisvs_verify::cli::VerifyCommand,
     },
-    /// Add scanner reports to the findings history.
+    /// Findings history and operational evidence: ingest reports, evaluate 4.6.1/4.6.3 (status).
     Evidence {
         #[command(subcommand)]
         cmd: aisvs_evidence::cli::EvidenceCommand,
