@@ -59,6 +59,13 @@ fn workload_helper() {
             });
         }
         "quiet" => std::process::exit(5),
+        // Records `sh -c 'exit 6'` from inside this process: exit 0 when that worked.
+        "record-unprivileged" => {
+            let args = [OsString::from("-c"), OsString::from("exit 6")];
+            let worked = record(&OsString::from("sh"), &args)
+                .is_ok_and(|rec| rec.exit_code == 6 && rec.syscalls.contains("exit_group"));
+            std::process::exit(if worked { 0 } else { 1 });
+        }
         other => panic!("unknown workload mode {other}"),
     }
 }
@@ -194,4 +201,40 @@ fn descendants_left_running_are_ended() {
         .next()
         .is_some_and(|rest| !rest.trim_start().starts_with('Z'));
     assert!(!running, "background sleep still running: {state}");
+}
+
+#[test]
+fn recording_works_without_root() {
+    let exe = std::env::current_exe().expect("test binary path");
+    let harness = ["--exact", "workload_helper", "--test-threads=1", "--quiet"];
+    // SAFETY: geteuid has no preconditions.
+    let status = if unsafe { libc::geteuid() } != 0 {
+        std::process::Command::new(&exe)
+            .args(harness)
+            .env(MODE, "record-unprivileged")
+            .status()
+    } else {
+        // As root, drop to nobody with setpriv (util-linux). The binary is copied to a directory
+        // nobody can reach, since the build directory may sit below /root.
+        let dir = tempfile::tempdir().expect("tempdir");
+        let copy = dir.path().join("seccomp-record-test");
+        std::fs::copy(&exe, &copy).expect("copy test binary");
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755))
+            .expect("chmod");
+        std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        std::process::Command::new("setpriv")
+            .args([
+                "--reuid=65534",
+                "--regid=65534",
+                "--clear-groups",
+                "--inh-caps=-all",
+            ])
+            .arg(&copy)
+            .args(harness)
+            .env(MODE, "record-unprivileged")
+            .status()
+    };
+    let status = status.expect("setpriv (util-linux) runs");
+    assert_eq!(status.code(), Some(0), "unprivileged recording failed");
 }

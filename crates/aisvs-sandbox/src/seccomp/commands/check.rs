@@ -46,10 +46,14 @@ pub fn check(args: &CheckArgs) -> i32 {
                     .find(|doc| spo::object_name(doc).0.as_deref() == Some(&base))
             });
         match analyse_spo_object_with(document, base, &options) {
-            Ok(analysis) => results.push((
-                name.unwrap_or_else(|| format!("document {}", index + 1)),
-                analysis,
-            )),
+            Ok(analysis) => {
+                let label = match (name, documents.len()) {
+                    (Some(name), _) => format!("{shown} ({name})"),
+                    (None, 1) => shown.to_string(),
+                    (None, _) => format!("{shown} (document {})", index + 1),
+                };
+                results.push((label, analysis));
+            }
             Err(err) => {
                 eprintln!("error: {shown}: document {}: {err}", index + 1);
                 return EXIT_USAGE;
@@ -64,7 +68,7 @@ pub fn check(args: &CheckArgs) -> i32 {
         CheckFormat::Json => {
             let list: Vec<Value> = results
                 .iter()
-                .map(|(name, analysis)| serde_json::json!({"file": shown.to_string(), "name": name, "analysis": analysis}))
+                .map(|(label, analysis)| serde_json::json!({"file": shown.to_string(), "profile": label, "analysis": analysis}))
                 .collect();
             println!(
                 "{}",
@@ -72,8 +76,8 @@ pub fn check(args: &CheckArgs) -> i32 {
             );
         }
         CheckFormat::Text => {
-            for (name, analysis) in &results {
-                print_text(&format!("{shown} ({name})"), analysis);
+            for (label, analysis) in &results {
+                print_text(label, analysis);
             }
         }
     }
