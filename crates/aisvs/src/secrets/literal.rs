@@ -36,6 +36,9 @@ pub fn is_reference(value: &str) -> bool {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '_'))
         || v.starts_with("var.")
+        || v.as_bytes()
+            .windows(2)
+            .any(|w| w[0] == b'$' && (w[1].is_ascii_alphabetic() || w[1] == b'_'))
         || v.starts_with("secretRef:")
 }
 
@@ -83,10 +86,19 @@ fn is_non_secret_shape(v: &str) -> bool {
         .chars()
         .all(|c| c.is_ascii_digit() || c == '.' || c == '-' || c == '_')
         || v.starts_with('/')
+        || is_env_identifier(v)
         || v.starts_with("./")
         || v.starts_with("file:")
         || v.starts_with("http://")
         || v.starts_with("https://")
+}
+
+/// `OIDC_CLIENT_SECRET`, `AWS_SECRET_ACCESS_KEY`: the name of a variable, not its value.
+fn is_env_identifier(v: &str) -> bool {
+    v.contains('_')
+        && v.starts_with(|c: char| c.is_ascii_uppercase())
+        && v.chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
 }
 
 /// A placeholder: a stop word, a run of one repeated character, or an angle-bracket hint.

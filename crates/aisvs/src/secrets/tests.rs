@@ -172,3 +172,11 @@ fn hostile_input_is_bounded() {
     assert_eq!(find_secret(None, &huge), None);
     assert!(find_in_text(&huge).is_empty());
 }
+
+#[test]
+fn prose_in_comments_is_not_a_secret() {
+    let text = "# the secret name reference annotation: serving.kserve.io/storage-secret\n\"storageSpecSecretName\": \"storage-config\",\n";
+    assert!(find_in_text(text).is_empty(), "{:?}", find_in_text(text));
+    let with_key = format!("# token: ghp_{}\n", "aB3dE6gH9jK2mN5pQ8sT1vW4yZ7bC0eF3hJ6");
+    assert_eq!(find_in_text(&with_key).len(), 1);
+}

@@ -55,6 +55,14 @@ fn split_assignment(token: &str) -> Option<(&str, &str)> {
     is_name.then_some((bare, value.trim_matches(|c| c == '"' || c == '\'')))
 }
 
+/// Whether the byte offset sits on a comment line (`#` or `//` first): prose there mentions secrets
+/// without holding them, so only known key formats count.
+fn in_comment(text: &str, at: usize) -> bool {
+    let line_start = text[..at].rfind('\n').map_or(0, |p| p + 1);
+    let line = text[line_start..].trim_start();
+    line.starts_with('#') || line.starts_with("//")
+}
+
 /// Runs the token logic over `(origin, token)` pairs; `origin` is echoed back with each hit.
 fn scan(tokens: &[(usize, usize, &str)]) -> Vec<(usize, usize, SecretHit)> {
     let mut out = Vec::new();
@@ -110,9 +118,21 @@ pub fn find_in_text(text: &str) -> Vec<TextHit> {
         end -= 1;
     }
     let text = &text[..end];
-    let mut hits: Vec<TextHit> = scan(&tokens(text))
+    let toks: Vec<_> = tokens(text)
+        .into_iter()
+        .filter(|(s, _, _)| !in_comment(text, *s))
+        .collect();
+    let comment_toks: Vec<_> = tokens(text)
+        .into_iter()
+        .filter(|(s, _, _)| in_comment(text, *s))
+        .collect();
+    let comment_hits = comment_toks.iter().filter_map(|&(start, end, t)| {
+        classify(None, t, false).map(|hit| TextHit { start, end, hit })
+    });
+    let mut hits: Vec<TextHit> = scan(&toks)
         .into_iter()
         .map(|(start, end, hit)| TextHit { start, end, hit })
+        .chain(comment_hits)
         .collect();
     if let Some(pos) = text.find("PRIVATE KEY-----") {
         let line_start = text[..pos].rfind('\n').map_or(0, |p| p + 1);
