@@ -72,12 +72,12 @@ const OBSOLETE: &str = "obsolete interface with no legitimate use in a container
 
 /// The dangerous syscalls, sorted by name.
 pub const DANGEROUS_SYSCALLS: &[DangerousSyscall] = &[
-    high(
-        "acct",
-        "switches process accounting on for the host, writing to any file",
-    ),
+    high("acct", "switches host-wide process accounting on or off"),
     high("add_key", KEYRING),
-    medium("adjtimex", CLOCK),
+    medium(
+        "adjtimex",
+        "adjusts the host clock (reading the clock state this way is harmless; setting it is not)",
+    ),
     high("bpf", BPF),
     medium(
         "chroot",

@@ -53,8 +53,13 @@ pub fn documents_from_text(text: &str) -> Result<Vec<Value>, ProfileError> {
     if text.len() > MAX_PROFILE_BYTES {
         return Err(ProfileError::TooLarge(text.len(), MAX_PROFILE_BYTES));
     }
-    if let Ok(value) = serde_json::from_str::<Value>(text) {
-        return Ok(vec![value]);
+    match serde_json::from_str::<Value>(text) {
+        Ok(value) => return Ok(vec![value]),
+        // Text that starts like JSON gets the JSON parser's message (with line and column).
+        Err(err) if text.trim_start().starts_with(['{', '[']) => {
+            return Err(ProfileError::NotJson(err.to_string()))
+        }
+        Err(_) => {}
     }
     use saphyr::LoadableYamlNode;
     let documents =

@@ -2,6 +2,7 @@
 
 use super::{read_profile_file, EXIT_USAGE};
 use crate::seccomp::analysis::{analyse_spo_object_with, AnalysisOptions, ProfileAnalysis};
+use crate::seccomp::dangerous::Risk;
 use crate::seccomp::spo;
 use crate::seccomp_cli::{CheckArgs, CheckFormat};
 use serde_json::Value;
@@ -70,10 +71,7 @@ pub fn check(args: &CheckArgs) -> i32 {
                 .iter()
                 .map(|(label, analysis)| serde_json::json!({"file": shown.to_string(), "profile": label, "analysis": analysis}))
                 .collect();
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&list).unwrap_or_default()
-            );
+            emit(&(serde_json::to_string_pretty(&list).unwrap_or_default() + "\n"));
         }
         CheckFormat::Text => {
             for (label, analysis) in &results {
@@ -85,33 +83,42 @@ pub fn check(args: &CheckArgs) -> i32 {
 }
 
 fn print_text(title: &str, analysis: &ProfileAnalysis) {
+    use std::fmt::Write as _;
+    let mut out = String::new();
     let blocks = if analysis.default_action_blocks {
         "blocks"
     } else {
         "does NOT block"
     };
-    println!("{title}");
-    println!("  default action: {} ({blocks})", analysis.default_action);
+    let _ = writeln!(out, "{title}");
+    let _ = writeln!(
+        out,
+        "  default action: {} ({blocks})",
+        analysis.default_action
+    );
     if analysis.allows_unlisted {
-        println!("  allow-list: every syscall not explicitly blocked");
+        let _ = writeln!(out, "  allow-list: every syscall not explicitly blocked");
     } else {
-        println!("  allow-list: {} syscalls", analysis.allow_list_size);
+        let _ = writeln!(out, "  allow-list: {} syscalls", analysis.allow_list_size);
     }
     let arches = if analysis.architectures.is_empty() {
         "native only".to_string()
     } else {
         analysis.architectures.join(", ")
     };
-    println!("  architectures: {arches}");
+    let _ = writeln!(out, "  architectures: {arches}");
     if let Some(base) = &analysis.base_profile {
-        println!("  base profile: {base}");
+        let _ = writeln!(out, "  base profile: {base}");
     }
     for danger in &analysis.dangerous_allowed {
         let when = danger.condition.as_deref().unwrap_or("unconditionally");
         let accepted = if danger.accepted { ", accepted" } else { "" };
-        println!(
-            "  dangerous: {} [{:?}{accepted}] allowed {when}: {}",
-            danger.name, danger.risk, danger.reason
+        let _ = writeln!(
+            out,
+            "  dangerous: {} [{}{accepted}] allowed {when}: {}",
+            danger.name,
+            risk_word(danger.risk),
+            danger.reason
         );
     }
     if !analysis.argument_filters.is_empty() {
@@ -120,28 +127,44 @@ fn print_text(title: &str, analysis: &ProfileAnalysis) {
             .iter()
             .map(|rule| rule.names.join(","))
             .collect();
-        println!(
+        let _ = writeln!(
+            out,
             "  argument filters: {} rule(s) on {}",
             names.len(),
             names.join("; ")
         );
     }
     if !analysis.unknown_names.is_empty() {
-        println!(
+        let _ = writeln!(
+            out,
             "  unknown syscall names: {}",
             analysis.unknown_names.join(", ")
         );
     }
     for note in &analysis.notes {
-        println!("  note: {note}");
+        let _ = writeln!(out, "  note: {note}");
     }
     for problem in &analysis.problems {
-        println!("  problem: {problem}");
+        let _ = writeln!(out, "  problem: {problem}");
     }
     let verdict = if analysis.meets_bar {
         "meets the bar"
     } else {
         "does NOT meet the bar"
     };
-    println!("  verdict: {verdict}");
+    let _ = writeln!(out, "  verdict: {verdict}");
+    emit(&out);
+}
+
+fn risk_word(risk: Risk) -> &'static str {
+    match risk {
+        Risk::High => "high",
+        Risk::Medium => "medium",
+    }
+}
+
+/// Writes to standard output; a closed pipe (`| head`) is not an error worth a panic.
+pub(crate) fn emit(text: &str) {
+    use std::io::Write as _;
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
 }

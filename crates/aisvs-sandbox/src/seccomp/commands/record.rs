@@ -77,7 +77,7 @@ pub fn record(args: &RecordArgs) -> i32 {
             }
             eprintln!("aisvs: wrote {}", path.display());
         }
-        None => print!("{text}"),
+        None => super::check::emit(&text),
     }
     exit_code
 }
