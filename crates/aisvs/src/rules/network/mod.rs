@@ -4,10 +4,12 @@ mod ai_servers;
 mod k8s_ai_endpoint_exposure;
 mod k8s_encryption_at_rest;
 mod k8s_inference_egress;
+mod k8s_inference_sa_token;
 mod k8s_manifest_secrets;
 mod k8s_metadata_egress;
 mod k8s_netpol_allow_list;
 mod k8s_netpol_default_deny;
+mod k8s_nodeport_services;
 mod util;
 
 use super::Rule;
@@ -22,5 +24,7 @@ pub fn rules() -> Vec<Box<dyn Rule>> {
         Box::new(k8s_inference_egress::InferenceEgress::default()),
         Box::new(k8s_manifest_secrets::ManifestSecrets),
         Box::new(k8s_encryption_at_rest::EncryptionAtRest),
+        Box::new(k8s_inference_sa_token::InferenceSaToken),
+        Box::new(k8s_nodeport_services::NodePortServices::default()),
     ]
 }
