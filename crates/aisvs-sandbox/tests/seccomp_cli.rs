@@ -191,6 +191,17 @@ fn record_and_run_report_missing_commands() {
         command: vec![OsString::from("/nonexistent/aisvs-missing")],
     };
     assert_eq!(run(SeccompCommand::Run(run_missing)), 127);
+    let no_exec = dir.path().join("no-exec.json");
+    std::fs::write(
+        &no_exec,
+        r#"{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["read"],"action":"SCMP_ACT_ALLOW"}]}"#,
+    )
+    .expect("write");
+    let cannot_start = RunArgs {
+        profile: no_exec,
+        command: vec![OsString::from("true")],
+    };
+    assert_eq!(run(SeccompCommand::Run(cannot_start)), 126);
     let not_json = dir.path().join("x.json");
     std::fs::write(&not_json, "nope: [").expect("write");
     let bad_profile = RunArgs {

@@ -25,6 +25,8 @@ pub struct CompiledProfile {
     /// Rules dropped because they only apply under conditions we cannot evaluate here; dropping
     /// an allow rule only makes the filter stricter.
     pub dropped_rules: Vec<String>,
+    /// Whether `execve` is allowed: without it no command can start under the profile.
+    pub allows_execve: bool,
 }
 
 /// Compiles the native-architecture filter of a profile.
@@ -83,6 +85,8 @@ pub fn compile(profile: &Profile) -> Result<CompiledProfile, SeccompRunError> {
             }
         }
     }
+    let allows_execve =
+        names::native_number("execve").is_some_and(|nr| matches!(allowed.get(&nr), Some(None)));
     // seccompiler reads an empty rule list as "match always".
     let rules: BTreeMap<i64, Vec<SeccompRule>> = allowed
         .into_iter()
@@ -95,6 +99,7 @@ pub fn compile(profile: &Profile) -> Result<CompiledProfile, SeccompRunError> {
         program,
         skipped_names,
         dropped_rules,
+        allows_execve,
     })
 }
 

@@ -34,6 +34,12 @@ pub fn run(args: &RunArgs) -> i32 {
             "warning: {shown}: conditional or non-allow rule not enforced (stricter): {rule}"
         );
     }
+    if !compiled.allows_execve {
+        eprintln!(
+            "error: {shown}: the profile does not allow execve, so no command can start under it"
+        );
+        return 126;
+    }
     let Some((program, rest)) = args.command.split_first() else {
         eprintln!("error: no command given after --");
         return EXIT_USAGE;
