@@ -120,7 +120,11 @@ pub fn parse_dockerfile(file: FileId, text: &str) -> ParsedDockerfile {
                     i += 1;
                     end = s + l.len();
                     let l = l.trim_end_matches('\r');
-                    let cmp = if strip_tabs { l.trim_start_matches('\t') } else { l };
+                    let cmp = if strip_tabs {
+                        l.trim_start_matches('\t')
+                    } else {
+                        l
+                    };
                     if cmp == delim {
                         closed = true;
                         break;
@@ -263,7 +267,10 @@ mod tests {
         let d = parse_dockerfile(0, src);
         let kws: Vec<&str> = d.instructions.iter().map(|i| i.keyword.as_str()).collect();
         assert_eq!(kws, ["FROM", "RUN", "RUN", "USER"]);
-        assert_eq!(d.instructions[1].args, "apt-get update && apt-get install -y curl");
+        assert_eq!(
+            d.instructions[1].args,
+            "apt-get update && apt-get install -y curl"
+        );
         assert_eq!(d.instructions[2].heredocs, vec!["set -e\necho hi"]);
         assert_eq!(d.unknown, vec![(10, "FOO".to_string())]);
         assert_eq!(d.instructions[3].line, 11);

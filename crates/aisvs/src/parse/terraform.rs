@@ -44,7 +44,9 @@ pub enum HclError {
         message: String,
     },
     /// Brackets nest deeper than the limit.
-    #[error("brackets nest deeper than {MAX_BRACKET_DEPTH} levels at line {line}; file not analysed")]
+    #[error(
+        "brackets nest deeper than {MAX_BRACKET_DEPTH} levels at line {line}; file not analysed"
+    )]
     TooDeep {
         /// 1-based line where the limit was crossed.
         line: usize,
@@ -138,6 +140,11 @@ impl Converter<'_> {
                     key_span: self.span(a.key.span()),
                     value: self.expr(&a.value, depth + 1),
                 }),
+                Structure::Block(b) if depth < MAX_DEPTH && b.ident.as_str() == "dynamic" => {
+                    if let Some(entry) = self.dynamic_block(b, depth) {
+                        entries.push(entry);
+                    }
+                }
                 Structure::Block(b) if depth < MAX_DEPTH => {
                     let mut inner = self.body(&b.body, b.span(), depth + 1);
                     // Labelled nested blocks (rare: `dynamic "ingress"`) keep their labels as `__labels`.
@@ -170,6 +177,54 @@ impl Converter<'_> {
             value: Value::Map(entries),
             span: self.span(span),
         }
+    }
+
+    /// `dynamic "name" { for_each = X; iterator = it; content { … } }` becomes `name` with the content body plus
+    /// `__for_each` (the collection) and `__iterator` (the iterator name), so that the model can expand the common
+    /// single-item case and rules can tell a conditional block from a present one.
+    fn dynamic_block(&self, b: &hcl_edit::structure::Block, depth: usize) -> Option<Entry> {
+        let name = label_text(b.labels.first()?);
+        let mut for_each = None;
+        let mut iterator = name.clone();
+        let mut content = None;
+        for s in b.body.iter() {
+            match s {
+                Structure::Attribute(a) if a.key.as_str() == "for_each" => {
+                    for_each = Some(self.expr(&a.value, depth + 1));
+                }
+                Structure::Attribute(a) if a.key.as_str() == "iterator" => {
+                    iterator = self.source(a.value.span()).trim().to_string();
+                }
+                Structure::Block(c) if c.ident.as_str() == "content" => {
+                    content = Some(self.body(&c.body, b.span(), depth + 1));
+                }
+                _ => {}
+            }
+        }
+        let mut node = content?;
+        let marker = self.span(b.ident.span());
+        if let Value::Map(list) = &mut node.value {
+            if let Some(fe) = for_each {
+                list.push(Entry {
+                    key: "__for_each".into(),
+                    key_span: marker,
+                    value: fe,
+                });
+            }
+            list.push(Entry {
+                key: "__iterator".into(),
+                key_span: marker,
+                value: Node {
+                    value: Value::Str(iterator),
+                    span: marker,
+                },
+            });
+        }
+        Some(Entry {
+            key: name,
+            key_span: marker,
+            value: node,
+        })
     }
 
     fn expr(&self, e: &Expression, depth: usize) -> Node {
@@ -284,7 +339,10 @@ mod tests {
         let src = "resource \"x\" \"y\" {\n  a = <<-EOT\n    line one\n      two\n  EOT\n  b = jsonencode([{ privileged = true }])\n}\n";
         let blocks = parse_hcl(0, src).unwrap();
         let body = &blocks[0].body;
-        assert_eq!(body.get("a").and_then(Node::as_str), Some("line one\n  two"));
+        assert_eq!(
+            body.get("a").and_then(Node::as_str),
+            Some("line one\n  two")
+        );
         let first = &body.get("b").unwrap().items()[0];
         assert_eq!(first.get("privileged").and_then(Node::as_bool), Some(true));
     }

@@ -6,8 +6,17 @@ use crate::source::{FileId, SourceFile};
 
 /// GitLab CI top-level keys that are settings, not jobs.
 const GITLAB_RESERVED: &[&str] = &[
-    "stages", "variables", "default", "include", "workflow", "image", "services", "before_script",
-    "after_script", "cache", "spec",
+    "stages",
+    "variables",
+    "default",
+    "include",
+    "workflow",
+    "image",
+    "services",
+    "before_script",
+    "after_script",
+    "cache",
+    "spec",
 ];
 
 /// Which CI system a file belongs to.
@@ -84,7 +93,14 @@ impl<'a> CiPipeline<'a> {
         } else {
             return None;
         };
-        let mut p = CiPipeline { file: src.id, path, kind, root, triggers: Vec::new(), jobs: Vec::new() };
+        let mut p = CiPipeline {
+            file: src.id,
+            path,
+            kind,
+            root,
+            triggers: Vec::new(),
+            jobs: Vec::new(),
+        };
         match kind {
             CiKind::GithubWorkflow => {
                 let on = root.get("on").or_else(|| root.get("true"));
@@ -97,14 +113,24 @@ impl<'a> CiPipeline<'a> {
                 for e in root.get("jobs").map_or(&[][..], Node::entries) {
                     let route = Route::root().key("jobs").key(&e.key);
                     let steps = github_steps(&e.value, &route);
-                    p.jobs.push(CiJob { name: e.key.clone(), node: &e.value, route, steps });
+                    p.jobs.push(CiJob {
+                        name: e.key.clone(),
+                        node: &e.value,
+                        route,
+                        steps,
+                    });
                 }
             }
             CiKind::GithubComposite => {
                 let route = Route::root().key("runs");
                 if let Some(runs) = root.get("runs") {
                     let steps = github_steps(runs, &route);
-                    p.jobs.push(CiJob { name: "composite".into(), node: runs, route, steps });
+                    p.jobs.push(CiJob {
+                        name: "composite".into(),
+                        node: runs,
+                        route,
+                        steps,
+                    });
                 }
             }
             CiKind::GitlabCi => {
@@ -115,7 +141,12 @@ impl<'a> CiPipeline<'a> {
                     }
                     let route = Route::root().key(&e.key);
                     let steps = gitlab_steps(&e.value, &route);
-                    p.jobs.push(CiJob { name: e.key.clone(), node: &e.value, route, steps });
+                    p.jobs.push(CiJob {
+                        name: e.key.clone(),
+                        node: &e.value,
+                        route,
+                        steps,
+                    });
                 }
             }
         }
@@ -125,7 +156,10 @@ impl<'a> CiPipeline<'a> {
     /// Whether the pipeline runs on pull / merge requests.
     pub fn runs_on_pull_requests(&self) -> bool {
         self.triggers.iter().any(|t| {
-            matches!(t.as_str(), "pull_request" | "pull_request_target" | "merge_request_event" | "merge_group")
+            matches!(
+                t.as_str(),
+                "pull_request" | "pull_request_target" | "merge_request_event" | "merge_group"
+            )
         })
     }
 
@@ -175,7 +209,9 @@ impl CiStep<'_> {
     }
     /// A `with:` input as text.
     pub fn input(&self, key: &str) -> Option<String> {
-        self.with.and_then(|w| w.get(key)).and_then(Node::scalar_text)
+        self.with
+            .and_then(|w| w.get(key))
+            .and_then(Node::scalar_text)
     }
 }
 
@@ -199,7 +235,13 @@ fn gitlab_steps<'a>(job: &'a Node, route: &Route) -> Vec<CiStep<'a>> {
     for key in ["before_script", "script", "after_script"] {
         let Some(script) = job.get(key) else { continue };
         match &script.value {
-            Value::Str(s) => out.push(CiStep { node: script, route: route.key(key), uses: None, run: Some(s), with: None }),
+            Value::Str(s) => out.push(CiStep {
+                node: script,
+                route: route.key(key),
+                uses: None,
+                run: Some(s),
+                with: None,
+            }),
             Value::Seq(items) => {
                 for (i, item) in items.iter().enumerate() {
                     out.push(CiStep {
@@ -222,7 +264,8 @@ fn gitlab_triggers(root: &Node) -> Vec<String> {
     let text_mentions_mr = |n: &Node| -> bool { mentions(n, 0) };
     let mut triggers = vec!["push".to_string()];
     let any_job_mr = root.entries().iter().any(|e| {
-        e.value.get("rules").is_some_and(text_mentions_mr) || e.value.get("only").is_some_and(text_mentions_mr)
+        e.value.get("rules").is_some_and(text_mentions_mr)
+            || e.value.get("only").is_some_and(text_mentions_mr)
     });
     if root.get("workflow").is_some_and(text_mentions_mr) || any_job_mr {
         triggers.push("merge_request_event".into());
@@ -235,7 +278,11 @@ fn mentions(n: &Node, depth: usize) -> bool {
         return false;
     }
     match &n.value {
-        Value::Str(s) => s.contains("merge_request_event") || s == "merge_requests" || s.contains("CI_MERGE_REQUEST"),
+        Value::Str(s) => {
+            s.contains("merge_request_event")
+                || s == "merge_requests"
+                || s.contains("CI_MERGE_REQUEST")
+        }
         Value::Seq(items) => items.iter().any(|x| mentions(x, depth + 1)),
         Value::Map(entries) => entries.iter().any(|e| mentions(&e.value, depth + 1)),
         _ => false,

@@ -43,7 +43,10 @@ impl Dockerfile {
             diags.push(Diagnostic::warning(
                 &src.path,
                 *line,
-                format!("unknown Dockerfile instruction `{}`; line skipped", word.chars().take(40).collect::<String>()),
+                format!(
+                    "unknown Dockerfile instruction `{}`; line skipped",
+                    word.chars().take(40).collect::<String>()
+                ),
             ));
         }
         for (line, delim) in &parsed.unterminated {
@@ -73,9 +76,14 @@ impl Dockerfile {
                         .into_iter()
                         .filter(|w| !w.starts_with("--"))
                         .collect();
-                    let image = words.first().map(|w| expand(w, &global_args)).unwrap_or_default();
+                    let image = words
+                        .first()
+                        .map(|w| expand(w, &global_args))
+                        .unwrap_or_default();
                     let name = match words.as_slice() {
-                        [_, as_kw, name, ..] if as_kw.eq_ignore_ascii_case("as") => Some(name.clone()),
+                        [_, as_kw, name, ..] if as_kw.eq_ignore_ascii_case("as") => {
+                            Some(name.clone())
+                        }
                         _ => None,
                     };
                     stages.push(DockerStage {
@@ -110,7 +118,10 @@ impl Dockerfile {
 
     /// The subject for one stage (`Dockerfile:path#stage`).
     pub fn stage_subject(&self, stage: &DockerStage) -> Subject {
-        let label = stage.name.clone().unwrap_or_else(|| stage.index.to_string());
+        let label = stage
+            .name
+            .clone()
+            .unwrap_or_else(|| stage.index.to_string());
         Subject {
             kind: "Dockerfile".into(),
             namespace: None,

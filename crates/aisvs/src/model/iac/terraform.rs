@@ -140,7 +140,8 @@ pub fn build(files: &[ParsedFile], diags: &mut Vec<Diagnostic>) -> Vec<TfBlock> 
                                 .map(crate::parse::Seg::Key)
                                 .collect(),
                         );
-                        let repeated = b.body.get("count").is_some() || b.body.get("for_each").is_some();
+                        let repeated =
+                            b.body.get("count").is_some() || b.body.get("for_each").is_some();
                         dirs.entry(dir.clone()).or_default().push(blocks.len());
                         blocks.push(TfBlock {
                             file: src.id,
@@ -193,8 +194,46 @@ fn resolve_module_values(blocks: &mut [TfBlock], members: &[usize]) {
     for &i in members {
         if matches!(blocks[i].kind.as_str(), "resource" | "data" | "module") {
             substitute(&mut blocks[i].body, &known, 0);
+            expand_dynamic(&mut blocks[i].body, 0);
         }
     }
+}
+
+/// A `dynamic` block whose `for_each` is a one-item list of an object: `${<iterator>.value.<field>}` in its content
+/// becomes that object's field (the `for_each = [var.options]` pattern of most public modules).
+fn expand_dynamic(node: &mut Node, depth: usize) {
+    if depth > 32 {
+        return;
+    }
+    let Value::Map(entries) = &mut node.value else {
+        return;
+    };
+    for e in entries.iter_mut() {
+        expand_dynamic(&mut e.value, depth + 1);
+        let item = match e.value.get("__for_each").map(|f| &f.value) {
+            Some(Value::Seq(items)) if items.len() == 1 && items[0].is_map() => items[0].clone(),
+            _ => continue,
+        };
+        let iterator = e
+            .value
+            .get("__iterator")
+            .and_then(Node::as_str)
+            .unwrap_or(&e.key)
+            .to_string();
+        let mut known = BTreeMap::new();
+        for field in item.entries() {
+            known.insert(
+                format!("${{{iterator}.value.{}}}", field.key),
+                field.value.clone(),
+            );
+        }
+        substitute(&mut e.value, &known, 0);
+    }
+}
+
+/// The `for_each` of a `dynamic` block when it is an unresolved expression (the block may or may not exist).
+pub fn conditional(node: &Node) -> Option<&Node> {
+    node.get("__for_each").filter(|f| f.is_templated())
 }
 
 fn contains_expression(n: &Node) -> bool {
@@ -217,7 +256,9 @@ fn substitute(node: &mut Node, known: &BTreeMap<String, Node>, depth: usize) {
                 node.value = v.value.clone();
             }
         }
-        Value::Seq(items) => items.iter_mut().for_each(|x| substitute(x, known, depth + 1)),
+        Value::Seq(items) => items
+            .iter_mut()
+            .for_each(|x| substitute(x, known, depth + 1)),
         Value::Map(entries) => entries
             .iter_mut()
             .for_each(|e| substitute(&mut e.value, known, depth + 1)),
@@ -247,14 +288,31 @@ fn read_plan(
         ));
         return;
     }
-    read_plan_module(file, module, Route::root().keys("planned_values.root_module"), out, 0);
+    read_plan_module(
+        file,
+        module,
+        Route::root().keys("planned_values.root_module"),
+        out,
+        0,
+    );
 }
 
-fn read_plan_module(file: FileId, module: &Node, route: Route, out: &mut Vec<TfBlock>, depth: usize) {
+fn read_plan_module(
+    file: FileId,
+    module: &Node,
+    route: Route,
+    out: &mut Vec<TfBlock>,
+    depth: usize,
+) {
     if depth > MAX_MODULE_DEPTH {
         return;
     }
-    for (i, r) in module.get("resources").map_or(&[][..], Node::items).iter().enumerate() {
+    for (i, r) in module
+        .get("resources")
+        .map_or(&[][..], Node::items)
+        .iter()
+        .enumerate()
+    {
         let kind = match r.get("mode").and_then(Node::as_str) {
             Some("data") => "data",
             _ => "resource",
@@ -265,8 +323,12 @@ fn read_plan_module(file: FileId, module: &Node, route: Route, out: &mut Vec<TfB
         ) else {
             continue;
         };
-        let Some(values) = r.get("values") else { continue };
-        let name = address.strip_prefix(&format!("{rtype}.")).unwrap_or(address);
+        let Some(values) = r.get("values") else {
+            continue;
+        };
+        let name = address
+            .strip_prefix(&format!("{rtype}."))
+            .unwrap_or(address);
         out.push(TfBlock {
             file,
             kind: kind.into(),
@@ -278,7 +340,18 @@ fn read_plan_module(file: FileId, module: &Node, route: Route, out: &mut Vec<TfB
             repeated: r.get("index").is_some(),
         });
     }
-    for (i, child) in module.get("child_modules").map_or(&[][..], Node::items).iter().enumerate() {
-        read_plan_module(file, child, route.key("child_modules").index(i), out, depth + 1);
+    for (i, child) in module
+        .get("child_modules")
+        .map_or(&[][..], Node::items)
+        .iter()
+        .enumerate()
+    {
+        read_plan_module(
+            file,
+            child,
+            route.key("child_modules").index(i),
+            out,
+            depth + 1,
+        );
     }
 }

@@ -1,8 +1,25 @@
 //! Terraform, Dockerfile, Compose and CI pipeline rules.
 
+mod ci;
+mod compose;
+mod docker;
+mod tf;
+
 use super::Rule;
 
 /// The rules of this group, in registration order (one line per rule).
 pub fn rules() -> Vec<Box<dyn Rule>> {
-    vec![]
+    vec![
+        Box::new(ci::iac_scan_on_pr::IacScanOnPr),
+        Box::new(ci::cloud_credentials::CloudCredentials),
+        Box::new(tf::imds::ImdsV2),
+        Box::new(tf::ecs::EcsContainerHardening),
+        Box::new(tf::gke_metadata::GkeMetadataServer),
+        Box::new(tf::kms_keys::KmsRotationAudit),
+        Box::new(docker::user::NonRootUser),
+        Box::new(compose::capabilities::ComposeCapabilities::default()),
+        Box::new(compose::isolation::ComposeIsolation),
+        Box::new(docker::expose::ExposeDebugPorts::default()),
+        Box::new(tf::open_admin_ports::OpenAdminPorts::default()),
+    ]
 }

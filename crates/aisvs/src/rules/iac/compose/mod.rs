@@ -1,0 +1,4 @@
+//! Compose file rules.
+
+pub mod capabilities;
+pub mod isolation;

@@ -1,0 +1,4 @@
+//! Dockerfile rules.
+
+pub mod expose;
+pub mod user;
