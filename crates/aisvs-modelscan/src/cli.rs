@@ -32,9 +32,10 @@ pub struct ScanArgs {
     /// Write the report to FILE instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Do not compute SHA-256 digests (faster on very large files).
+    /// Also compute each file's SHA-256 (reads every byte, tensor data included; without it,
+    /// tensor data is skipped and never read).
     #[arg(long)]
-    pub no_hash: bool,
+    pub sha256: bool,
     /// Largest archive member or compressed stream inflated for scanning, in MiB.
     #[arg(long, default_value_t = 256, value_name = "MIB")]
     pub max_member_mib: u64,
@@ -49,7 +50,7 @@ pub fn run(cmd: ModelCommand) -> i32 {
 
 fn run_scan(args: &ScanArgs) -> i32 {
     let opts = ScanOptions {
-        hash: !args.no_hash,
+        hash: args.sha256,
         max_member_bytes: args.max_member_mib.saturating_mul(1 << 20),
         ..ScanOptions::default()
     };

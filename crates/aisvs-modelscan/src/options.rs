@@ -3,7 +3,8 @@
 /// Options for `scan_path`. `Default` gives the limits used by the CLI.
 #[derive(Debug, Clone)]
 pub struct ScanOptions {
-    /// Compute the SHA-256 of every file (read in parallel with the scan).
+    /// Compute the SHA-256 of every file (on a second thread, in parallel with the scan). Off by
+    /// default: it reads tensor data that the scan itself skips.
     pub hash: bool,
     /// Largest archive member or compressed stream that is inflated into memory for scanning.
     pub max_member_bytes: u64,
@@ -22,7 +23,7 @@ pub struct ScanOptions {
 impl Default for ScanOptions {
     fn default() -> Self {
         ScanOptions {
-            hash: true,
+            hash: false,
             max_member_bytes: 256 << 20,
             max_header_bytes: 100 << 20,
             max_pickle_ops: 50_000_000,

@@ -12,7 +12,7 @@ fn scan(paths: &[&Path], format: OutputFormat, out: &Path) -> (i32, String) {
         paths: paths.iter().map(|p| p.to_path_buf()).collect(),
         format,
         output: Some(out.to_path_buf()),
-        no_hash: false,
+        sha256: true,
         max_member_mib: 16,
     };
     let code = run(ModelCommand::Scan(args));
