@@ -46,7 +46,7 @@ pub fn swallows_failure(line: &str) -> bool {
         .any(|p| compact.contains(p))
 }
 
-/// The program of a command, skipping `sudo`, `env X=Y`, `docker run … image` wrappers and `python -m`.
+/// The program of a command, skipping `sudo`, `env X=Y`, `docker run … <scanner image>` wrappers and `python -m`.
 pub fn program(words: &[String]) -> Option<(usize, &str)> {
     let mut i = 0;
     while let Some(w) = words.get(i) {
@@ -63,7 +63,7 @@ pub fn program(words: &[String]) -> Option<(usize, &str)> {
             }
             continue;
         }
-        if base == "docker" || base == "podman" {
+        if (base == "docker" || base == "podman") && words.get(i + 1).is_some_and(|w| w == "run") {
             // `docker run … bridgecrew/checkov -d .`: the image name names the tool.
             let img = words.iter().skip(i + 1).position(|w| {
                 let l = w.to_ascii_lowercase();

@@ -188,7 +188,7 @@ fn iac_groups(model: &Model<'_>) -> BTreeMap<(String, &'static str), FileId> {
     groups
 }
 
-fn scanner_steps<'p>(p: &'p CiPipeline<'_>) -> Vec<ScannerStep> {
+fn scanner_steps(p: &CiPipeline<'_>) -> Vec<ScannerStep> {
     let mut out = Vec::new();
     if p.kind == CiKind::GitlabCi {
         let includes = p.root.get("include").map(|i| {

@@ -1,6 +1,9 @@
 //! CI pipeline rules (GitHub Actions, GitLab CI) and their shared helpers.
 
+pub mod build_provenance;
 pub mod cloud_credentials;
 pub mod commands;
 pub mod iac_scan_on_pr;
+pub mod images;
+pub mod sbom_signing;
 pub mod text;
