@@ -5,7 +5,8 @@
 #
 # Env: WORK (samples, default /tmp/modelscan-bench), VENV (peer tools, default
 # /tmp/modelscan-bench-venv), SIZE_MIB (default 1100), AISVS (binary; default: cargo build --release),
-# RECALL=0 to skip the per-file corpus comparison.
+# MODEL_SCAN_BIN (the crate's `model_scan` example: same cli::run, used when the full aisvs binary
+# cannot be built), RECALL=0 to skip the per-file corpus comparison.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -18,9 +19,14 @@ if [ ! -x "$VENV/bin/picklescan" ] || [ ! -x "$VENV/bin/modelaudit" ]; then
   python3 -m venv "$VENV"
   "$VENV/bin/pip" install -q picklescan==1.0.5 modelaudit==0.2.54
 fi
-if [ -z "${AISVS:-}" ]; then
-  (cd "$ROOT" && cargo build --release -j 2 -p aisvs)
-  AISVS="${CARGO_TARGET_DIR:-$ROOT/target}/release/aisvs"
+if [ -n "${MODEL_SCAN_BIN:-}" ]; then
+  SCAN="$MODEL_SCAN_BIN scan"
+else
+  if [ -z "${AISVS:-}" ]; then
+    (cd "$ROOT" && cargo build --release -j 2 -p aisvs)
+    AISVS="${CARGO_TARGET_DIR:-$ROOT/target}/release/aisvs"
+  fi
+  SCAN="$AISVS model scan"
 fi
 
 mkdir -p "$WORK"
@@ -38,23 +44,23 @@ if unshare -n true 2>/dev/null; then OFFLINE="unshare -n"; fi
 PS="$OFFLINE $VENV/bin/picklescan --path"
 PSS="$OFFLINE $VENV/bin/picklescan --strict --path"
 MA="$OFFLINE $VENV/bin/modelaudit scan --no-cache"
-AS="$OFFLINE $AISVS model scan"
+AS="$OFFLINE $SCAN"
 echo "# aisvs model scan benchmark ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $SIZE_MIB MiB samples)"
 echo
 echo "| sample | tool | wall s | max RSS MiB | exit |"
 echo "|---|---|---|---|---|"
 for f in "$WORK/large/large_checkpoint.pt" "$WORK/large/large.safetensors"; do
   cat "$f" >/dev/null  # warm the page cache once, identically for every tool
-  for tool in "aisvs:$AS" "aisvs --no-hash:$AS --no-hash" "picklescan:$PS" "picklescan --strict:$PSS" "modelaudit:$MA"; do
+  for tool in "aisvs:$AS" "aisvs --sha256:$AS --sha256" "picklescan:$PS" "picklescan --strict:$PSS" "modelaudit:$MA"; do
     name=${tool%%:*}
     read -r wall rss rc < <(python3 "$HERE/measure.py" ${tool#*:} "$f")
     echo "| $(basename "$f") | $name | $wall | $rss | $rc |"
   done
 done
 echo
-read -r wall rss rc < <(python3 "$HERE/measure.py" $AS --no-hash "$WORK/corpus")
+read -r wall rss rc < <(python3 "$HERE/measure.py" $AS "$WORK/corpus")
 echo "aisvs over the whole corpus ($(ls "$WORK/corpus" | wc -l) files, one process): ${wall} s, ${rss} MiB, exit $rc"
 if [ "$RECALL" = 1 ]; then
   echo
-  python3 "$HERE/recall.py" "$WORK/corpus" "aisvs=$AS --no-hash" "picklescan=$PS" "picklescan --strict=$PSS" "modelaudit=$MA"
+  python3 "$HERE/recall.py" "$WORK/corpus" "aisvs=$AS" "picklescan=$PS" "picklescan --strict=$PSS" "modelaudit=$MA"
 fi
