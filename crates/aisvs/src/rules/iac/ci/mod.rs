@@ -1,5 +1,6 @@
 //! CI pipeline rules (GitHub Actions, GitLab CI) and their shared helpers.
 
+pub mod actions_pinned;
 pub mod build_provenance;
 pub mod cloud_credentials;
 pub mod commands;
