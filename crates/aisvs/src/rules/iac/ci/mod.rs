@@ -6,5 +6,7 @@ pub mod cloud_credentials;
 pub mod commands;
 pub mod iac_scan_on_pr;
 pub mod images;
+pub mod precommit;
 pub mod sbom_signing;
+pub mod scanner_steps;
 pub mod text;

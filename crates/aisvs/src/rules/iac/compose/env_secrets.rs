@@ -5,7 +5,7 @@ use crate::evidence::{Location, Severity};
 use crate::model::Model;
 use crate::parse::{Node, Value};
 use crate::rules::{EvidenceSink, Rule, RuleMeta};
-use crate::secrets::{find_in_text, find_secret};
+use crate::secrets::{find_in_text, find_secret, Confidence};
 
 static META: RuleMeta = RuleMeta {
     id: "compose-env-secrets",
@@ -62,7 +62,9 @@ impl Rule for ComposeEnvSecrets {
                         _ => Vec::new(),
                     };
                     for (k, v, node, r) in pairs {
-                        if let Some(hit) = find_secret(Some(&k), &v) {
+                        if let Some(hit) =
+                            find_secret(Some(&k), &v).filter(|h| h.confidence > Confidence::Low)
+                        {
                             found = true;
                             out.fail(
                                 s.subject(),

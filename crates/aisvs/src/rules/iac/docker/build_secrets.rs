@@ -5,7 +5,7 @@ use crate::evidence::Severity;
 use crate::model::Model;
 use crate::parse::dockerfile::{key_values, split_words};
 use crate::rules::{EvidenceSink, Rule, RuleMeta};
-use crate::secrets::{find_secret, secret_name_reason};
+use crate::secrets::{find_secret, secret_name_reason, Confidence};
 
 static META: RuleMeta = RuleMeta {
     id: "docker-build-secrets",
@@ -86,7 +86,10 @@ impl Rule for BuildSecrets {
                 let problem = match ins.keyword.as_str() {
                     "ENV" | "ARG" => key_values(&ins.keyword, &ins.args).into_iter().find_map(|(k, v)| {
                         if let Some(hit) = v.as_deref().and_then(|v| find_secret(Some(&k), v)) {
-                            return Some((format!("{} {k} holds a {} ({})", ins.keyword, hit.kind, hit.redacted), true));
+                            // A random-looking value alone (no format, no secret-like name) is too weak to fail a build.
+                            if hit.confidence > Confidence::Low {
+                                return Some((format!("{} {k} holds a {} ({})", ins.keyword, hit.kind, hit.redacted), true));
+                            }
                         }
                         secret_name_reason(&k).map(|why| {
                             (format!("{} `{k}` looks like a {why}: its value is recorded in the image {}", ins.keyword,
