@@ -19,7 +19,7 @@ fn write(dir: &Path, name: &str, text: &[u8]) -> PathBuf {
     p
 }
 
-const HARDENED: &str = "apiVersion: v1\nkind: Pod\nmetadata: {name: ok}\nspec:\n  securityContext:\n    runAsNonRoot: true\n    seccompProfile: {type: RuntimeDefault}\n  containers:\n  - name: c\n    image: x\n    securityContext:\n      allowPrivilegeEscalation: false\n      readOnlyRootFilesystem: true\n      capabilities: {drop: [ALL]}\n    resources:\n      limits: {memory: 1Gi, cpu: '1'}\n";
+const HARDENED: &str = "apiVersion: v1\nkind: Pod\nmetadata: {name: ok}\nspec:\n  securityContext:\n    runAsNonRoot: true\n    seccompProfile: {type: RuntimeDefault}\n  containers:\n  - name: c\n    image: x\n    securityContext:\n      allowPrivilegeEscalation: false\n      readOnlyRootFilesystem: true\n      capabilities: {drop: [ALL]}\n    resources:\n      limits: {memory: 1Gi, cpu: '1'}\n---\napiVersion: cilium.io/v1alpha1\nkind: TracingPolicy\nmetadata: {name: block-priv-esc}\nspec:\n  kprobes:\n  - {call: __sys_setuid, syscall: false, selectors: [{matchActions: [{action: Sigkill}]}]}\n  - {call: security_capset, syscall: false, selectors: [{matchActions: [{action: Sigkill}]}]}\n  - {call: create_user_ns, syscall: false, selectors: [{matchActions: [{action: Sigkill}]}]}\n  - {call: security_bprm_creds_from_file, syscall: false, selectors: [{matchActions: [{action: Override, argError: -1}]}]}\n";
 
 #[test]
 fn examples_fail_with_exit_1_and_show_frames_and_table() {

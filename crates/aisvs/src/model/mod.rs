@@ -4,6 +4,7 @@ pub mod iac;
 pub mod k8s;
 pub mod network;
 pub mod pod_paths;
+pub mod runtime_policies;
 pub mod scan_evidence;
 
 use std::collections::BTreeMap;
@@ -63,6 +64,8 @@ pub struct Model<'a> {
     pub iac: iac::IacModel<'a>,
     /// Evidence files: scanner reports, signatures, provenance, vetting records.
     pub evidence: scan_evidence::EvidenceModel,
+    /// eBPF/LSM runtime policies: Tetragon, KubeArmor, Falco and Talon (4.1.4).
+    pub runtime: runtime_policies::RuntimeModel<'a>,
 }
 
 impl<'a> Model<'a> {
@@ -122,10 +125,12 @@ impl<'a> Model<'a> {
             network: network::NetworkModel::default(),
             iac: iac::IacModel::default(),
             evidence: scan_evidence::EvidenceModel::default(),
+            runtime: runtime_policies::RuntimeModel::default(),
         };
         model.network = network::NetworkModel::build(&model, diags);
         model.iac = iac::IacModel::build(files, diags);
         model.evidence = scan_evidence::EvidenceModel::build(files, diags);
+        model.runtime = runtime_policies::RuntimeModel::build(&model);
         model
     }
 

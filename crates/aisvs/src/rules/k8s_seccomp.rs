@@ -15,8 +15,8 @@ static META: RuleMeta = RuleMeta {
     what: "Computes the effective seccomp profile of every init, sidecar, main and ephemeral container \
            (container securityContext.seccompProfile overrides the pod's). Missing or Unconfined fails; \
            RuntimeDefault is a deny-by-default profile but not one made for the workload, so it is partial \
-           unless `accept_runtime_default = true`; Localhost points at a profile file that this rule cannot \
-           read, so it is inconclusive. Privileged containers fail: runtimes apply no seccomp to them. \
+           unless `accept_runtime_default = true`; Localhost profiles are left to seccomp-localhost-profile, \
+           which resolves and analyses the profile. Privileged containers fail: runtimes apply no seccomp to them. \
            Legacy seccomp annotations are ignored by current kubelets and do not count.",
     why: "4.1.1 asks that every Pod declares a seccomp profile that blocks all syscalls except those the \
           workload needs; without one, a container escape can use the whole kernel syscall surface.",
@@ -24,7 +24,7 @@ static META: RuleMeta = RuleMeta {
     pass_example: "spec:\n  securityContext:\n    seccompProfile:\n      type: Localhost\n      localhostProfile: profiles/vllm.json",
     remediation: "Record a workload profile with `aisvs seccomp record -- CMD`, ship it as a Localhost profile \
                   (or an SPO SeccompProfile) and set securityContext.seccompProfile; use RuntimeDefault at least.",
-    inconclusive: "Localhost profiles (the profile file is not part of the inputs); values that are unrendered templates.",
+    inconclusive: "seccompProfile.type is an unrendered template expression.",
     options: &[RuleOption {
         name: "accept_runtime_default",
         default: "false",
@@ -112,21 +112,9 @@ impl Rule for Seccomp {
                             format!("container `{}` uses RuntimeDefault{from}: deny-by-default, but not specific to the workload", c.name),
                         );
                     }
-                    Some("Localhost") => {
-                        let path = profile
-                            .get("localhostProfile")
-                            .and_then(|p| p.as_str())
-                            .unwrap_or("");
-                        if path.is_empty() {
-                            out.fail(subject, loc, format!("container `{}` uses a Localhost seccomp profile without localhostProfile", c.name));
-                        } else {
-                            out.inconclusive(
-                                subject,
-                                loc,
-                                format!("Localhost profile `{path}`{from} is not among the inputs; its content decides 4.1.1"),
-                            );
-                        }
-                    }
+                    // Localhost profiles are resolved and analysed by seccomp-localhost-profile, which can read
+                    // the profile among the inputs; reporting them here too would double-count the container.
+                    Some("Localhost") => {}
                     Some(other) => {
                         out.fail(
                             subject,
