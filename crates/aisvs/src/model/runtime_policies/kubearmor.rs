@@ -42,6 +42,10 @@ pub fn from_object<'a>(model: &Model<'a>, o: &K8sObject<'a>) -> Option<RuntimePo
             continue;
         };
         let action = body.get("action").and_then(Node::as_str).or(default_action);
+        if section == "process" && action == Some("Allow") {
+            allow_list(body, posture_blocks, &mut policy);
+            continue;
+        }
         let vectors = section_vectors(section, body);
         if vectors.is_empty() {
             continue;
@@ -55,13 +59,6 @@ pub fn from_object<'a>(model: &Model<'a>, o: &K8sObject<'a>) -> Option<RuntimePo
                 Strength::Detect
             }
             (_, Some("Block")) => Strength::Block,
-            (_, Some("Allow")) if posture_blocks => Strength::Block,
-            (_, Some("Allow")) => {
-                policy.notes.push(format!(
-                    "{section} Allow-list without a namespace `kubearmor-file-posture: block` annotation only audits other programs"
-                ));
-                Strength::Detect
-            }
             (_, Some(_)) => Strength::Detect,
             (_, None) => {
                 policy
@@ -75,6 +72,37 @@ pub fn from_object<'a>(model: &Model<'a>, o: &K8sObject<'a>) -> Option<RuntimePo
         }
     }
     Some(policy)
+}
+
+/// A process allow-list: everything else is blocked only under a namespace `kubearmor-file-posture: block`
+/// annotation, and a setuid program on the list itself stays allowed.
+fn allow_list(body: &Node, posture_blocks: bool, policy: &mut RuntimePolicy<'_>) {
+    let allowed_setuid: Vec<&str> = ["matchPaths", "matchPatterns"]
+        .iter()
+        .flat_map(|key| body.get(key).map(Node::items).unwrap_or(&[]))
+        .filter_map(|item| {
+            item.get("path")
+                .or_else(|| item.get("pattern"))
+                .and_then(Node::as_str)
+        })
+        .filter(|path| is_setuid_program(path))
+        .collect();
+    let strength = if !posture_blocks {
+        policy.notes.push(
+            "process Allow-list without a namespace `kubearmor-file-posture: block` annotation only audits other programs"
+                .into(),
+        );
+        Strength::Detect
+    } else if !allowed_setuid.is_empty() {
+        policy.notes.push(format!(
+            "the process Allow-list itself permits setuid programs: {}",
+            allowed_setuid.join(", ")
+        ));
+        Strength::Detect
+    } else {
+        Strength::Block
+    };
+    policy.cover(Vector::SetuidExec, strength);
 }
 
 /// The vectors one section touches.

@@ -8,7 +8,7 @@ use crate::model::runtime_policies::{Strength, Vector};
 use crate::model::Model;
 
 /// What the policies that select one workload do, vector by vector.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Coverage {
     /// Strongest handling per vector over every selecting policy.
     pub vectors: BTreeMap<Vector, Strength>,

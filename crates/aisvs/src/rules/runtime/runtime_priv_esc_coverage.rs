@@ -111,11 +111,17 @@ impl Rule for PrivEscCoverage {
                 display: format!("{ns}/Namespace"),
             };
             let loc = namespace_location(model, ns, workloads[0]);
+            // Workloads with the same labels get the same answer: compute it once per label set, so many
+            // replicas of one template do not multiply the policy scan.
+            let mut by_labels: BTreeMap<&Labels, Coverage> = BTreeMap::new();
             let per_workload: Vec<(usize, Coverage)> = workloads
                 .iter()
                 .map(|&i| {
                     let labels = model.network.pod_labels.get(i).unwrap_or(&no_labels);
-                    (i, workload_coverage(model, ns, labels))
+                    let c = by_labels
+                        .entry(labels)
+                        .or_insert_with(|| workload_coverage(model, ns, labels));
+                    (i, c.clone())
                 })
                 .collect();
             let uncovered: Vec<&(usize, Coverage)> = per_workload
