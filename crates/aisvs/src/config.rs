@@ -22,6 +22,9 @@ pub struct Config {
     /// Scan settings.
     #[serde(default)]
     pub scan: ScanSection,
+    /// `[evidence]`: expected signers, builders, keys and history settings for evidence files.
+    #[serde(default)]
+    pub evidence: crate::model::scan_evidence::EvidenceConfig,
     /// Where this config came from (for messages).
     #[serde(skip)]
     pub path: String,

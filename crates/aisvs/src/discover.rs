@@ -46,6 +46,10 @@ pub fn kind_for_path(path: &Path) -> Option<FileKind> {
         "json" => Some(FileKind::Json),
         "tf" => Some(FileKind::Terraform),
         "sh" | "env" | "conf" => Some(FileKind::Text),
+        // Evidence: JSON-lines bundles/attestations, Sigstore bundles (JSON), OCI layout markers.
+        "jsonl" => Some(FileKind::Text),
+        "sigstore" => Some(FileKind::Json),
+        _ if lower == "oci-layout" || lower == ".trivyignore" => Some(FileKind::Text),
         _ if lower == ".env" || lower == "sshd_config" || lower == "entrypoint" => {
             Some(FileKind::Text)
         }

@@ -10,6 +10,7 @@ use crate::config::{Config, ConfigError};
 use crate::diag::Diagnostic;
 use crate::discover::{discover, DiscoverError};
 use crate::evidence::Evidence;
+use crate::model::scan_evidence::{EvidenceContext, HistoryChoice};
 use crate::model::{Model, ParsedFile};
 use crate::parse::parse_yaml;
 use crate::report::Report;
@@ -30,6 +31,15 @@ pub struct ScanOptions {
     pub today: time::Date,
 }
 
+/// How evidence files are evaluated: the evaluation time and where the findings history lives.
+#[derive(Debug, Clone)]
+pub struct EvidenceRun {
+    /// "Now" for evidence (report times come from the reports): `--at`, else the wall clock.
+    pub at: time::OffsetDateTime,
+    /// The findings history (`--history`; `Default` lets `[evidence] history` or `<root>/.aisvs/` decide).
+    pub history: HistoryChoice,
+}
+
 /// Errors that stop a scan (exit code 2).
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
@@ -44,16 +54,26 @@ pub enum RunError {
     Threads(String),
 }
 
-/// Runs a scan.
+/// Runs a scan; evidence is evaluated at the start of `opts.today` (UTC) with an in-memory history.
 pub fn scan(opts: &ScanOptions) -> Result<Report, RunError> {
+    let run = EvidenceRun {
+        at: opts.today.midnight().assume_utc(),
+        history: HistoryChoice::InMemory,
+    };
+    scan_with(opts, &run)
+}
+
+/// Runs a scan with explicit evidence settings.
+pub fn scan_with(opts: &ScanOptions, run: &EvidenceRun) -> Result<Report, RunError> {
     let mut found = discover(&opts.paths)?;
     let config = load_config(opts, &found.root)?;
+    let evidence_ctx = evidence_context(&config, &found.root, run);
     let level = opts.level.or(config.level).unwrap_or(3);
     let rules = configured_rules(&config)?;
     let mut diags = std::mem::take(&mut found.diagnostics);
     exclude(&mut found.files, &config);
     let files = parse_all(found.files, &mut diags)?;
-    let model = Model::build(&files, &mut diags);
+    let model = Model::build(&files, &evidence_ctx, &mut diags);
     let mut evidence = run_rules(&rules, &model);
     suppress::apply(&mut evidence, &model, &config, opts.today, &mut diags);
     let catalog = Catalog::load();
@@ -78,6 +98,27 @@ pub fn scan(opts: &ScanOptions) -> Result<Report, RunError> {
         rules.iter().map(|r| r.meta()).collect(),
         catalog,
     ))
+}
+
+/// `[evidence]` paths are relative to the config file; `--history` beats `[evidence] history`.
+fn evidence_context(config: &Config, root: &std::path::Path, run: &EvidenceRun) -> EvidenceContext {
+    let base = std::path::Path::new(&config.path)
+        .parent()
+        .filter(|p| !config.path.is_empty() && !p.as_os_str().is_empty())
+        .map_or_else(|| root.to_path_buf(), std::path::Path::to_path_buf);
+    let history = match (&run.history, &config.evidence.history) {
+        (HistoryChoice::Default, Some(file)) => HistoryChoice::File(
+            crate::model::scan_evidence::EvidenceConfig::resolve(&base, file),
+        ),
+        (choice, _) => choice.clone(),
+    };
+    EvidenceContext {
+        config: config.evidence.clone(),
+        base,
+        root: root.to_path_buf(),
+        at: run.at,
+        history,
+    }
 }
 
 fn load_config(opts: &ScanOptions, root: &std::path::Path) -> Result<Config, ConfigError> {

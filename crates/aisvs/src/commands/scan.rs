@@ -2,8 +2,9 @@
 
 use std::path::PathBuf;
 
+use crate::model::scan_evidence::HistoryChoice;
 use crate::render::{render, Format};
-use crate::run::{scan, ScanOptions};
+use crate::run::{scan_with, EvidenceRun, ScanOptions};
 
 /// Options of `aisvs scan`.
 #[derive(clap::Args, Debug)]
@@ -28,23 +29,37 @@ pub struct ScanArgs {
     /// Fail the run (exit 1) when any input could not be parsed.
     #[arg(long)]
     pub strict: bool,
-    /// Evaluate waiver expiry as of this date (YYYY-MM-DD) instead of today.
-    #[arg(long, value_name = "DATE")]
+    /// Evaluate as of this time instead of now: YYYY-MM-DD (start of day, UTC) or RFC 3339. Waiver expiry
+    /// uses its date; evidence (scan cadence, patch times, secret age) uses the time.
+    #[arg(long, value_name = "TIME")]
     pub at: Option<String>,
+    /// Findings history that scanner reports among the inputs are added to (default
+    /// <root>/.aisvs/history.sqlite, or the user's data directory when the root is not writable).
+    #[arg(long, value_name = "FILE")]
+    pub history: Option<PathBuf>,
+}
+
+/// Parses `--at`: a date (start of day, UTC) or an RFC 3339 time.
+pub fn parse_at(s: &str) -> Option<time::OffsetDateTime> {
+    if let Some(d) = crate::config::parse_date(s) {
+        return Some(d.midnight().assume_utc());
+    }
+    time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).ok()
 }
 
 /// Runs `aisvs scan`.
 pub fn run(args: ScanArgs) -> i32 {
-    let today = match &args.at {
-        Some(s) => match crate::config::parse_date(s) {
-            Some(d) => d,
+    let at = match &args.at {
+        Some(s) => match parse_at(s) {
+            Some(t) => t,
             None => {
-                eprintln!("error: --at `{s}` is not a YYYY-MM-DD date");
+                eprintln!("error: --at `{s}` is not a YYYY-MM-DD date or an RFC 3339 time");
                 return 2;
             }
         },
-        None => time::OffsetDateTime::now_utc().date(),
+        None => time::OffsetDateTime::now_utc(),
     };
+    let today = at.to_offset(time::UtcOffset::UTC).date();
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -56,7 +71,14 @@ pub fn run(args: ScanArgs) -> i32 {
         config: args.config.clone(),
         today,
     };
-    let report = match scan(&opts) {
+    let evidence = EvidenceRun {
+        at,
+        history: args
+            .history
+            .clone()
+            .map_or(HistoryChoice::Default, HistoryChoice::File),
+    };
+    let report = match scan_with(&opts, &evidence) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");

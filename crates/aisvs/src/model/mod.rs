@@ -70,7 +70,11 @@ pub struct Model<'a> {
 
 impl<'a> Model<'a> {
     /// Builds the model; problems found on the way become diagnostics.
-    pub fn build(files: &'a [ParsedFile], diags: &mut Vec<Diagnostic>) -> Self {
+    pub fn build(
+        files: &'a [ParsedFile],
+        evidence: &scan_evidence::EvidenceContext,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Self {
         let mut objects = Vec::new();
         for f in files {
             for doc in &f.docs {
@@ -129,7 +133,7 @@ impl<'a> Model<'a> {
         };
         model.network = network::NetworkModel::build(&model, diags);
         model.iac = iac::IacModel::build(files, diags);
-        model.evidence = scan_evidence::EvidenceModel::build(files, diags);
+        model.evidence = scan_evidence::EvidenceModel::build(files, &model, evidence, diags);
         model.runtime = runtime_policies::RuntimeModel::build(&model);
         model
     }
