@@ -88,7 +88,7 @@ pub fn precommit_scanners(
         out.push(ScannerStep {
             tool: format!("{tool} (pre-commit hook `{h}`)"),
             coverage,
-            scopes: Some(vec![String::new()]),
+            scopes: Some(vec![super::scanner_steps::repo_root(p)]),
             soft: None,
             location: step.location(),
             pipeline: String::new(),

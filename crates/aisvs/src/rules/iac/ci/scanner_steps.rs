@@ -48,7 +48,7 @@ pub fn scanner_steps(p: &CiPipeline<'_>, model: &Model<'_>) -> Vec<ScannerStep> 
                         kubernetes: true,
                         docker: true,
                     },
-                    scopes: Some(vec![String::new()]),
+                    scopes: Some(vec![repo_root(p)]),
                     soft: Some(
                         "the SAST-IaC template jobs are allow_failure and never fail the pipeline"
                             .into(),
@@ -75,7 +75,10 @@ pub fn scanner_steps(p: &CiPipeline<'_>, model: &Model<'_>) -> Vec<ScannerStep> 
                 .get("working-directory")
                 .and_then(Node::as_str)
                 .unwrap_or(job_dir);
-            let found = step_scanners(step, dir)
+            // Scanned paths are relative to the repository that holds the pipeline, which is not the scan root
+            // when several repositories are scanned at once.
+            let dir = normalise_path(&repo_root(p), dir);
+            let found = step_scanners(step, &dir)
                 .into_iter()
                 .chain(precommit_scanners(p, job, step, model));
             for mut s in found {
@@ -215,4 +218,13 @@ fn scope_of(dir: &str, paths: &[String]) -> Option<Vec<String>> {
             .map(|p| normalise_path(dir, p.trim()))
             .collect(),
     )
+}
+
+/// The repository root of a pipeline file: the part of its path before `.github/`, or the GitLab file's directory.
+pub fn repo_root(p: &CiPipeline<'_>) -> String {
+    let root = match p.kind {
+        CiKind::GitlabCi => p.path.rsplit_once('/').map_or("", |(d, _)| d),
+        _ => p.path.split(".github/").next().unwrap_or(""),
+    };
+    normalise_path("", root)
 }

@@ -74,7 +74,10 @@ fn gate_passes_without_the_secret_and_level_1_leaves_4_4_3_out() {
     let clean = scan_dir(dir.path(), 2);
     // 4.4.3 is only partially assessable from configuration, so a clean scan is `partial`, never `fail`.
     assert_eq!(verdict_of(&clean, "4.4.3"), Some(Verdict::Partial));
-    assert!(!clean.has_failures(), "a clean image must pass the gate (exit 0)");
+    assert!(
+        !clean.has_failures(),
+        "a clean image must pass the gate (exit 0)"
+    );
 
     std::fs::write(
         dir.path().join("Dockerfile"),
