@@ -10,6 +10,8 @@ mod host;
 pub mod item;
 mod reports;
 mod supply;
+#[cfg(test)]
+mod tests;
 mod vetting;
 
 use std::path::PathBuf;

@@ -47,7 +47,14 @@ pub fn evaluate(
         let item = |check, outcome, message: String| EvidenceItem {
             check,
             kind: kind_name(kind),
-            subject: src.path.clone(),
+            // An OCI layout is the directory holding the `oci-layout` marker.
+            subject: match kind {
+                EvidenceKind::OciLayout => src
+                    .path
+                    .rsplit_once('/')
+                    .map_or_else(|| ".".to_string(), |(dir, _)| dir.to_string()),
+                _ => src.path.clone(),
+            },
             outcome,
             message,
             file: Some(file),
