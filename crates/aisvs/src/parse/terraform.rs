@@ -92,26 +92,6 @@ fn label_text(label: &BlockLabel) -> String {
     }
 }
 
-/// Rejects pathological bracket nesting with a linear scan (strings are not tracked: a conservative bound).
-fn check_nesting(text: &str) -> Result<(), HclError> {
-    let mut depth = 0usize;
-    let mut line = 1usize;
-    for b in text.bytes() {
-        match b {
-            b'\n' => line += 1,
-            b'{' | b'[' | b'(' => {
-                depth += 1;
-                if depth > MAX_BRACKET_DEPTH {
-                    return Err(HclError::TooDeep { line });
-                }
-            }
-            b'}' | b']' | b')' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    Ok(())
-}
-
 struct Converter<'t> {
     file: FileId,
     text: &'t str,
@@ -288,73 +268,8 @@ impl Converter<'_> {
     }
 }
 
-/// The content of a heredoc (`<<EOF` / `<<-EOF`), with `<<-` indentation removed.
-fn heredoc_body(raw: &str) -> String {
-    let mut lines = raw.lines();
-    let opener = lines.next().unwrap_or("");
-    let body: Vec<&str> = lines.collect();
-    let content = match body.split_last() {
-        Some((_, rest)) => rest,
-        None => &[][..],
-    };
-    if !opener.trim_start().starts_with("<<-") {
-        return content.join("\n");
-    }
-    let indent = content
-        .iter()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| l.len() - l.trim_start().len())
-        .min()
-        .unwrap_or(0);
-    content
-        .iter()
-        .map(|l| l.get(indent..).unwrap_or(l.trim_start()))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
+mod tests;
+mod text;
 
-    #[test]
-    fn blocks_attributes_and_nested_blocks_keep_spans() {
-        let src = "resource \"aws_instance\" \"web\" {\n  ami = \"ami-1\"\n  count = 2\n  metadata_options {\n    http_tokens = \"required\"\n  }\n  tags = { Name = var.name }\n}\n";
-        let blocks = parse_hcl(0, src).unwrap();
-        assert_eq!(blocks.len(), 1);
-        let b = &blocks[0];
-        assert_eq!(b.kind, "resource");
-        assert_eq!(b.labels, vec!["aws_instance", "web"]);
-        let tokens = b.body.at("metadata_options.http_tokens").unwrap();
-        assert_eq!(tokens.as_str(), Some("required"));
-        assert_eq!(&src[tokens.span.start..tokens.span.end], "\"required\"");
-        assert_eq!(b.body.get("count").and_then(Node::as_i64), Some(2));
-        let name = b.body.at("tags.Name").unwrap();
-        assert!(name.is_templated());
-        assert_eq!(name.as_str(), Some("${var.name}"));
-    }
-
-    #[test]
-    fn heredoc_and_jsonencode_become_values() {
-        let src = "resource \"x\" \"y\" {\n  a = <<-EOT\n    line one\n      two\n  EOT\n  b = jsonencode([{ privileged = true }])\n}\n";
-        let blocks = parse_hcl(0, src).unwrap();
-        let body = &blocks[0].body;
-        assert_eq!(
-            body.get("a").and_then(Node::as_str),
-            Some("line one\n  two")
-        );
-        let first = &body.get("b").unwrap().items()[0];
-        assert_eq!(first.get("privileged").and_then(Node::as_bool), Some(true));
-    }
-
-    #[test]
-    fn syntax_errors_name_the_line() {
-        let err = parse_hcl(0, "resource \"a\" \"b\" {\n  x = = 1\n}\n").unwrap_err();
-        assert_eq!(err.line(), 2);
-        let deep = format!("x = {}", "[".repeat(500));
-        assert!(matches!(
-            parse_hcl(0, &deep),
-            Err(HclError::TooDeep { line: 1 })
-        ));
-    }
-}
+use text::{check_nesting, heredoc_body};

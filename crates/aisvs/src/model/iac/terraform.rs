@@ -10,10 +10,10 @@ use crate::parse::terraform::parse_hcl;
 use crate::parse::{Node, Route, Value};
 use crate::source::{FileId, FileKind, Span};
 
-/// Plan JSON `format_version` majors this reader understands.
-const PLAN_FORMAT_MAJOR: &str = "1";
-/// Child modules nested deeper than this in plan JSON are not read.
-const MAX_MODULE_DEPTH: usize = 16;
+mod plan;
+mod resolve;
+
+pub use resolve::conditional;
 
 /// Where a block came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -159,199 +159,14 @@ pub fn build(files: &[ParsedFile], diags: &mut Vec<Diagnostic>) -> Vec<TfBlock> 
             },
             FileKind::Json => {
                 for doc in &f.docs {
-                    read_plan(src.id, &src.path, &doc.root, &mut blocks, diags);
+                    plan::read_plan(src.id, &src.path, &doc.root, &mut blocks, diags);
                 }
             }
             _ => {}
         }
     }
     for members in dirs.values() {
-        resolve_module_values(&mut blocks, members);
+        resolve::resolve_module_values(&mut blocks, members);
     }
     blocks
-}
-
-/// Replaces `${var.x}` / `${local.x}` by the literal default / local value declared in the same module.
-fn resolve_module_values(blocks: &mut [TfBlock], members: &[usize]) {
-    let mut known: BTreeMap<String, Node> = BTreeMap::new();
-    for &i in members {
-        let b = &blocks[i];
-        if b.kind == "variable" {
-            if let Some(d) = b.body.get("default").filter(|d| !contains_expression(d)) {
-                known.insert(format!("${{var.{}}}", b.rtype()), d.clone());
-            }
-        } else if b.kind == "locals" {
-            for e in b.body.entries() {
-                if !contains_expression(&e.value) {
-                    known.insert(format!("${{local.{}}}", e.key), e.value.clone());
-                }
-            }
-        }
-    }
-    if known.is_empty() {
-        return;
-    }
-    for &i in members {
-        if matches!(blocks[i].kind.as_str(), "resource" | "data" | "module") {
-            substitute(&mut blocks[i].body, &known, 0);
-            expand_dynamic(&mut blocks[i].body, 0);
-        }
-    }
-}
-
-/// A `dynamic` block whose `for_each` is a one-item list of an object: `${<iterator>.value.<field>}` in its content
-/// becomes that object's field (the `for_each = [var.options]` pattern of most public modules).
-fn expand_dynamic(node: &mut Node, depth: usize) {
-    if depth > 32 {
-        return;
-    }
-    let Value::Map(entries) = &mut node.value else {
-        return;
-    };
-    for e in entries.iter_mut() {
-        expand_dynamic(&mut e.value, depth + 1);
-        let item = match e.value.get("__for_each").map(|f| &f.value) {
-            Some(Value::Seq(items)) if items.len() == 1 && items[0].is_map() => items[0].clone(),
-            _ => continue,
-        };
-        let iterator = e
-            .value
-            .get("__iterator")
-            .and_then(Node::as_str)
-            .unwrap_or(&e.key)
-            .to_string();
-        let mut known = BTreeMap::new();
-        for field in item.entries() {
-            known.insert(
-                format!("${{{iterator}.value.{}}}", field.key),
-                field.value.clone(),
-            );
-        }
-        substitute(&mut e.value, &known, 0);
-    }
-}
-
-/// The `for_each` of a `dynamic` block when it is an unresolved expression (the block may or may not exist).
-pub fn conditional(node: &Node) -> Option<&Node> {
-    node.get("__for_each").filter(|f| f.is_templated())
-}
-
-fn contains_expression(n: &Node) -> bool {
-    match &n.value {
-        Value::Str(_) => n.is_templated(),
-        Value::Seq(items) => items.iter().any(contains_expression),
-        Value::Map(entries) => entries.iter().any(|e| contains_expression(&e.value)),
-        _ => false,
-    }
-}
-
-fn substitute(node: &mut Node, known: &BTreeMap<String, Node>, depth: usize) {
-    if depth > 64 {
-        return;
-    }
-    match &mut node.value {
-        Value::Str(s) => {
-            if let Some(v) = known.get(s.as_str()) {
-                // Keep the span of the reference: findings point at the place that uses the value.
-                node.value = v.value.clone();
-            }
-        }
-        Value::Seq(items) => items
-            .iter_mut()
-            .for_each(|x| substitute(x, known, depth + 1)),
-        Value::Map(entries) => entries
-            .iter_mut()
-            .for_each(|e| substitute(&mut e.value, known, depth + 1)),
-        _ => {}
-    }
-}
-
-/// Resources of `planned_values` in a plan JSON document (other JSON documents are left alone).
-fn read_plan(
-    file: FileId,
-    path: &str,
-    root: &Node,
-    out: &mut Vec<TfBlock>,
-    diags: &mut Vec<Diagnostic>,
-) {
-    let Some(version) = root.get("format_version").and_then(Node::as_str) else {
-        return;
-    };
-    let Some(module) = root.at("planned_values.root_module") else {
-        return;
-    };
-    if version.split('.').next() != Some(PLAN_FORMAT_MAJOR) {
-        diags.push(Diagnostic::warning(
-            path,
-            0,
-            format!("Terraform plan format_version {version} is not supported (major {PLAN_FORMAT_MAJOR} expected); plan not analysed"),
-        ));
-        return;
-    }
-    read_plan_module(
-        file,
-        module,
-        Route::root().keys("planned_values.root_module"),
-        out,
-        0,
-    );
-}
-
-fn read_plan_module(
-    file: FileId,
-    module: &Node,
-    route: Route,
-    out: &mut Vec<TfBlock>,
-    depth: usize,
-) {
-    if depth > MAX_MODULE_DEPTH {
-        return;
-    }
-    for (i, r) in module
-        .get("resources")
-        .map_or(&[][..], Node::items)
-        .iter()
-        .enumerate()
-    {
-        let kind = match r.get("mode").and_then(Node::as_str) {
-            Some("data") => "data",
-            _ => "resource",
-        };
-        let (Some(rtype), Some(address)) = (
-            r.get("type").and_then(Node::as_str),
-            r.get("address").and_then(Node::as_str),
-        ) else {
-            continue;
-        };
-        let Some(values) = r.get("values") else {
-            continue;
-        };
-        let name = address
-            .strip_prefix(&format!("{rtype}."))
-            .unwrap_or(address);
-        out.push(TfBlock {
-            file,
-            kind: kind.into(),
-            labels: vec![rtype.to_string(), name.to_string()],
-            body: values.clone(),
-            span: r.span,
-            origin: TfOrigin::Plan,
-            base: route.key("resources").index(i).key("values"),
-            repeated: r.get("index").is_some(),
-        });
-    }
-    for (i, child) in module
-        .get("child_modules")
-        .map_or(&[][..], Node::items)
-        .iter()
-        .enumerate()
-    {
-        read_plan_module(
-            file,
-            child,
-            route.key("child_modules").index(i),
-            out,
-            depth + 1,
-        );
-    }
 }
