@@ -1,6 +1,7 @@
 //! Scanner reports among the inputs: Trivy/Grype series go into the findings history and give 4.6.1
 //! cadence and 4.6.3 patch-time verdicts; kube-bench output gives 4.6.2; secret dumps give 4.4.1.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 use aisvs_evidence::load::{bench_as_scan, parse_as, Evidence};
@@ -9,7 +10,7 @@ use aisvs_evidence::{
     evaluate_history, evaluate_kube_bench, evaluate_secret_rotation, BenchPolicy, BenchReport,
     CadencePolicy, Departure, History, Mitigation, ScanReport, SecretRecord,
 };
-use time::Duration;
+use time::{Duration, OffsetDateTime};
 
 use crate::diag::Diagnostic;
 use crate::evidence::Outcome;
@@ -186,6 +187,7 @@ fn history_items(
         );
         diags.push(Diagnostic::warning(&path, 0, d.message));
     }
+    let places = Places::new(series, images);
     let items = eval
         .assessments
         .iter()
@@ -197,7 +199,7 @@ fn history_items(
             };
             let mut item = from_assessment(a, kind, index, None);
             if item.file.is_none() {
-                (item.file, item.line) = place_of(&a.subject, a.check == CADENCE, series, images);
+                (item.file, item.line) = places.of(&a.subject, a.check == CADENCE, index);
             }
             item
         })
@@ -205,48 +207,74 @@ fn history_items(
     Ok((items, path))
 }
 
-/// Where to point a history verdict: the workload that runs the image (cadence), else the newest report
-/// among the inputs about the artifact (a patch-time subject is `<artifact> <vulnerability> (<package>)`).
-fn place_of(
-    subject: &str,
-    cadence: bool,
-    series: &[(usize, ScanReport)],
-    images: &[WorkloadImage],
-) -> (Option<usize>, Option<u32>) {
-    if cadence {
-        if let Some(w) = images.iter().find(|w| w.reference == subject) {
-            return (Some(w.file), Some(w.line));
+/// Where history verdicts point: per artifact name or alias, the newest report among the inputs, and per
+/// (artifact, vulnerability) the newest report that still lists it. Built once, so placing is O(1) per item.
+struct Places<'s> {
+    images: &'s [WorkloadImage],
+    newest: HashMap<&'s str, (usize, OffsetDateTime)>,
+    newest_with: HashMap<(&'s str, &'s str), (usize, OffsetDateTime)>,
+}
+
+impl<'s> Places<'s> {
+    fn new(series: &'s [(usize, ScanReport)], images: &'s [WorkloadImage]) -> Self {
+        let mut places = Places {
+            images,
+            newest: HashMap::new(),
+            newest_with: HashMap::new(),
+        };
+        let keep = |slot: &mut (usize, OffsetDateTime), file: usize, at: OffsetDateTime| {
+            if at >= slot.1 {
+                *slot = (file, at);
+            }
+        };
+        for (file, r) in series {
+            let Some(at) = r.scanned_at else { continue };
+            let names = std::iter::once(r.artifact.name.as_str())
+                .chain(r.artifact.aliases.iter().map(String::as_str));
+            for name in names {
+                keep(places.newest.entry(name).or_insert((*file, at)), *file, at);
+                for f in &r.findings {
+                    let slot = places
+                        .newest_with
+                        .entry((name, f.vuln_id.as_str()))
+                        .or_insert((*file, at));
+                    keep(slot, *file, at);
+                }
+            }
         }
+        places
     }
-    let mut words = subject.split(' ');
-    let artifact = if cadence {
-        subject
-    } else {
-        words.next().unwrap_or(subject)
-    };
-    let vuln = if cadence { None } else { words.next() };
-    let about = |r: &ScanReport| {
-        r.artifact.name == artifact || r.artifact.aliases.iter().any(|a| a == artifact)
-    };
-    let newest = |with_vuln: bool| {
-        series
-            .iter()
-            .filter(|(_, r)| about(r))
-            .filter(|(_, r)| {
-                !with_vuln || r.findings.iter().any(|f| Some(f.vuln_id.as_str()) == vuln)
-            })
-            .max_by_key(|(_, r)| r.scanned_at)
-    };
-    match (vuln, newest(true)) {
-        // The last report that still lists the finding, at its first mention.
-        (Some(id), Some((file, r))) => {
-            let line = std::fs::read_to_string(&r.path)
-                .ok()
-                .and_then(|t| t.find(id).map(|at| t[..at].matches('\n').count() + 1))
-                .and_then(|l| u32::try_from(l).ok());
-            (Some(*file), line)
+
+    /// The workload that runs the image (cadence), else the newest report about the artifact; a patch-time
+    /// subject is `<artifact> <vulnerability> (<package>)` and points at the vulnerability's line.
+    fn of(
+        &self,
+        subject: &str,
+        cadence: bool,
+        index: &FileIndex<'_>,
+    ) -> (Option<usize>, Option<u32>) {
+        if cadence {
+            if let Some(w) = self.images.iter().find(|w| w.reference == subject) {
+                return (Some(w.file), Some(w.line));
+            }
+            return (self.newest.get(subject).map(|p| p.0), None);
         }
-        _ => (newest(false).map(|(f, _)| *f), None),
+        let mut words = subject.split(' ');
+        let artifact = words.next().unwrap_or(subject);
+        let Some(vuln) = words.next() else {
+            return (self.newest.get(artifact).map(|p| p.0), None);
+        };
+        match self.newest_with.get(&(artifact, vuln)) {
+            Some((file, _)) => {
+                let text = &index.files()[*file].source.text;
+                let line = text
+                    .find(vuln)
+                    .map(|at| text[..at].matches('\n').count() + 1)
+                    .and_then(|l| u32::try_from(l).ok());
+                (Some(*file), line)
+            }
+            None => (self.newest.get(artifact).map(|p| p.0), None),
+        }
     }
 }
 

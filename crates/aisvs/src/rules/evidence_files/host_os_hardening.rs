@@ -1,4 +1,11 @@
 //! host-os-hardening (4.6.2): node OS hardening basics reported by `aisvs host` pass at least 90 %.
+//!
+//! Produce the evidence on the node: `aisvs host --output node-1.host.json` (it reads sysctls and file
+//! modes there), then keep the file with the scan inputs. The scan does not re-check the node; it reports
+//! what the evidence file says and names the file. Checks other than host-os-hardening in that file are
+//! reported by host-ssh-mfa and host-ssh-service-accounts.
+//! Without such a file among the inputs the rule reports nothing, so 4.6.2 stays with kube-bench
+//! evidence or manual review.
 
 use crate::evidence::Severity;
 use crate::model::Model;

@@ -1,4 +1,8 @@
 //! host-ssh-mfa (4.4.4): SSH logins to nodes require two distinct factors.
+//!
+//! A node root is any directory whose `etc/ssh/sshd_config` is among the inputs (for example a copy of
+//! the node's /etc made with `tar -C / -czf node.tgz etc/ssh etc/pam.d etc/passwd`); its PAM stack and passwd
+//! are read from the same root, clamped to it.
 
 use crate::evidence::Severity;
 use crate::model::Model;

@@ -1,4 +1,11 @@
 //! host-ssh-service-accounts (4.4.4): service accounts cannot log in over SSH.
+//!
+//! Service accounts are judged from the passwd file of the node root that holds the sshd_config; a loose
+//! sshd_config has none, so the rule says how to collect the node instead of guessing.
+//! Accounts named in [evidence] service_accounts but absent from passwd pass (nothing to log in as).
+//! Home directories are read under the node root only.
+//! An AuthorizedKeysCommand makes a verdict impossible from files alone: inconclusive, with the reason.
+//! Break-glass human accounts are judged by host-ssh-mfa, not here.
 
 use crate::evidence::Severity;
 use crate::model::Model;

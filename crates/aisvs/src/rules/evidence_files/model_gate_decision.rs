@@ -1,4 +1,8 @@
 //! model-gate-decision (4.5.2): a signed promotion-gate decision shows adversarial evaluation ran in the sandbox and gated promotion.
+//!
+//! A decision record binds the compared result files (by SHA-256), the policy and the sandbox record
+//! the evaluation ran under; `aisvs gate` refuses to write a self-contradictory one, and this rule refuses to
+//! read one.
 
 use crate::evidence::Severity;
 use crate::model::Model;

@@ -1,4 +1,10 @@
 //! model-vetting-record (4.5.1): models were vetted in a sandbox without network, shown by a signed vetting record.
+//!
+//! The record lists each input's SHA-256, the isolation controls applied (network namespace among
+//! them), limits, exit status and timing, signed as a DSSE envelope with an Ed25519 key. Inputs named only
+//! by path are never trusted: the digest is what ties a record to a model.
+//! Records that fail signature checks are failures, not inconclusive: a forged record must not pass quietly.
+//! A record that verifies but covers no listed digest fails: it vetted some other model.
 
 use crate::evidence::Severity;
 use crate::model::Model;

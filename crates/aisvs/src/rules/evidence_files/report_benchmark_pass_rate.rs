@@ -1,4 +1,12 @@
 //! report-benchmark-pass-rate (4.6.2): kube-bench output passes at least 90 % of the critical (scored, automated) CIS controls.
+//!
+//! kube-bench writes no time, so its output counts here whatever its age; it joins the 4.6.1 scan series
+//! only with [evidence] bench_host and a time declared in the file. Each node type is its own subject, so a
+//! clean etcd does not hide a failing control plane.
+//! The text output is read too when it is among the inputs as a text file.
+//! Critical means scored and automated (CIS), as kube-bench marks it.
+//! WARN on a scored check counts as not passed: the control could not be verified.
+//! INFO results are excluded and counted in the message.
 
 use crate::evidence::Severity;
 use crate::model::Model;

@@ -1,4 +1,8 @@
 //! report-patch-sla (4.6.3): findings with CVSS >= 7.0 are fixed or mitigated within 48 hours of first being seen.
+//!
+//! A finding is fixed at the first later scan of the same artifact without it, so the fix time is an upper
+//! bound limited by how often the artifact is scanned; the history keeps each episode separately, so a
+//! regression after a fix starts a new clock.
 
 use crate::evidence::Severity;
 use crate::model::Model;

@@ -1,4 +1,7 @@
 //! report-scan-cadence (4.6.1): images and hosts are scanned for CVEs and misconfigurations at least daily, per the findings history.
+//!
+//! The history accumulates across scans (default <root>/.aisvs/history.sqlite), so a daily CI job that
+//! scans only today's reports still sees yesterday's.
 
 use crate::evidence::Severity;
 use crate::model::Model;

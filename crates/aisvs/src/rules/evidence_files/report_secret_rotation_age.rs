@@ -1,4 +1,8 @@
 //! report-secret-rotation-age (4.4.1): secrets are no older than 90 days and were rotated after every departure.
+//!
+//! Dumps are the output of the cloud CLIs (`aws secretsmanager describe-secret`, `aws kms
+//! list-key-rotations`, `gcloud kms keys describe`, `vault kv metadata get`, `kubectl get secret -o json`).
+//! Messages never contain secret values: dumps hold metadata only.
 
 use crate::evidence::Severity;
 use crate::model::Model;

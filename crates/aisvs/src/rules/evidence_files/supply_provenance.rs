@@ -1,4 +1,7 @@
 //! supply-provenance (4.2.2): build provenance among the inputs verifies offline as SLSA Build L3 from the expected source.
+//!
+//! Nothing contacts the network: the shipped Sigstore root (or [evidence] trusted_root) and the proofs
+//! inside the bundle are all that is used.
 
 use crate::evidence::Severity;
 use crate::model::Model;

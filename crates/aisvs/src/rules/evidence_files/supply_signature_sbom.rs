@@ -1,4 +1,7 @@
 //! supply-signature-sbom (4.2.3): artifacts and images are Cosign/Sigstore-signed by the expected signer and carry an SBOM.
+//!
+//! The artifact a bundle signs is the file beside it with the bundle suffix removed (or a file named
+//! `artifact`); without it the signature cannot be checked and the result is inconclusive.
 
 use crate::evidence::Severity;
 use crate::model::Model;
