@@ -68,6 +68,7 @@ pub fn scan_with(opts: &ScanOptions, run: &EvidenceRun) -> Result<Report, RunErr
     let mut found = discover(&opts.paths)?;
     let config = load_config(opts, &found.root)?;
     let evidence_ctx = evidence_context(&config, &found.root, run);
+    add_evidence_dir(&mut found, &config, &evidence_ctx.base)?;
     let level = opts.level.or(config.level).unwrap_or(3);
     let rules = configured_rules(&config)?;
     let mut diags = std::mem::take(&mut found.diagnostics);
@@ -98,6 +99,43 @@ pub fn scan_with(opts: &ScanOptions, run: &EvidenceRun) -> Result<Report, RunErr
         rules.iter().map(|r| r.meta()).collect(),
         catalog,
     ))
+}
+
+/// Reads `[evidence] dir` as extra inputs; files already found are not read twice.
+fn add_evidence_dir(
+    found: &mut crate::discover::Discovered,
+    config: &Config,
+    base: &std::path::Path,
+) -> Result<(), RunError> {
+    let Some(dir) = &config.evidence.dir else {
+        return Ok(());
+    };
+    let abs = crate::model::scan_evidence::EvidenceConfig::resolve(base, dir);
+    if !abs.is_dir() {
+        return Err(config
+            .error_at(
+                "dir",
+                Some("evidence"),
+                format!("[evidence] dir `{}` is not a directory", dir.display()),
+            )
+            .into());
+    }
+    let extra = discover(&[abs])?;
+    let known: std::collections::HashSet<PathBuf> = found
+        .files
+        .iter()
+        .filter_map(|f| f.abs.canonicalize().ok())
+        .collect();
+    for mut f in extra.files {
+        if f.abs.canonicalize().is_ok_and(|c| known.contains(&c)) {
+            continue;
+        }
+        f.id = found.files.len();
+        f.path = crate::discover::relative(&found.root, &f.abs);
+        found.files.push(f);
+    }
+    found.diagnostics.extend(extra.diagnostics);
+    Ok(())
 }
 
 /// `[evidence]` paths are relative to the config file; `--history` beats `[evidence] history`.

@@ -33,6 +33,9 @@ pub struct EvidenceConfig {
     /// `sha256:<hex>` digests of the models a vetting record must cover.
     #[serde(default)]
     pub model_digests: Vec<String>,
+    /// A directory of evidence files to read beside the scanned paths (it may lie outside the scan root).
+    #[serde(default)]
+    pub dir: Option<PathBuf>,
     /// Findings history file (default `<root>/.aisvs/history.sqlite`); `--history` overrides it.
     #[serde(default)]
     pub history: Option<PathBuf>,

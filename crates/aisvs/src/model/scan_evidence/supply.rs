@@ -82,7 +82,12 @@ pub fn evaluate(
         match verify_evidence(&src.abs, kind, artifact_of(&src.abs), policy) {
             Ok(report) => items.extend(from_report(&report, &ctx.config, kind, &item)),
             Err(VerifyError::Usage(m)) => items.push(item(
-                check_for(kind),
+                // A bundle whose error is about provenance carries SLSA provenance (4.2.2).
+                if m.contains("provenance") || src.path.ends_with(".intoto.jsonl") {
+                    PROVENANCE
+                } else {
+                    check_for(kind)
+                },
                 Outcome::Inconclusive,
                 usage_hint(&m.replace(&src.abs.display().to_string(), &src.path)),
             )),
@@ -212,8 +217,10 @@ fn artifact_of(bundle: &Path) -> Option<ArtifactInput> {
 fn usage_hint(message: &str) -> String {
     if message.contains("no signer") {
         format!("{message}: set [evidence] identities (san + issuer) or keys in aisvs.toml")
-    } else if message.contains("artifact is not known") {
-        format!("{message}: put the artifact beside its bundle (same name without .sigstore.json)")
+    } else if message.contains("artifact is not known") || message.contains("needs --artifact") {
+        "the artifact it describes is not among the inputs, so its digest cannot be checked: put the \
+         artifact beside the bundle (same name without .sigstore.json / .intoto.jsonl)"
+            .to_string()
     } else {
         message.to_string()
     }

@@ -120,3 +120,46 @@ fn at_accepts_a_date_or_rfc3339_and_nothing_else() {
     assert!(parse_at("yesterday").is_none());
     assert!(parse_at("2026-13-01").is_none());
 }
+
+#[test]
+fn an_evidence_dir_outside_the_root_is_read_and_a_missing_one_is_a_config_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let repo = dir.path().join("repo");
+    let evidence = dir.path().join("evidence");
+    std::fs::create_dir_all(&repo).expect("mkdir");
+    std::fs::create_dir_all(&evidence).expect("mkdir");
+    std::fs::write(repo.join("api.yaml"), DEPLOYMENT).expect("write");
+    std::fs::write(
+        repo.join("aisvs.toml"),
+        "[evidence]\ndir = \"../evidence\"\n",
+    )
+    .expect("write");
+    std::fs::write(evidence.join("trivy.json"), trivy("2026-03-04T06:00:00Z")).expect("write");
+    let ev = scan_dir(&repo, "2026-03-04T12:00:00Z", HistoryChoice::InMemory);
+    let c = cadence(&ev);
+    assert_eq!(c.len(), 1, "{c:?}");
+    assert_eq!(c[0].0, Outcome::Partial, "CVE scan only: {c:?}");
+    std::fs::write(
+        repo.join("aisvs.toml"),
+        "level = 3\n[evidence]\ndir = \"../nowhere\"\n",
+    )
+    .expect("write");
+    let opts = ScanOptions {
+        paths: vec![repo.clone()],
+        level: None,
+        config: None,
+        today: time::macros::date!(2026 - 03 - 04),
+    };
+    let run = EvidenceRun {
+        at: time::macros::datetime!(2026-03-04 12:00 UTC),
+        history: HistoryChoice::InMemory,
+    };
+    let err = scan_with(&opts, &run)
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(
+        err.contains("aisvs.toml:3:") && err.contains("not a directory"),
+        "{err}"
+    );
+}
