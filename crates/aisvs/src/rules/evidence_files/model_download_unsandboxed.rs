@@ -105,13 +105,19 @@ impl Rule for DownloadUnsandboxed {
 }
 
 fn check_job(subject: crate::evidence::Subject, job: &CiJob<'_>, out: &mut EvidenceSink) {
+    // A GitHub job container started with `options: --network none` runs every step without network.
+    let job_offline = job
+        .node
+        .at("container.options")
+        .and_then(|o| o.as_str())
+        .is_some_and(sandboxed);
     for (i, step) in job.steps.iter().enumerate() {
         let Some(run) = step.run else { continue };
         let Some((pattern, fetch_only)) = model_use(run) else {
             continue;
         };
         let loc = Some(step.location());
-        if sandboxed(run) {
+        if sandboxed(run) || job_offline {
             out.pass(
                 subject.clone(),
                 loc,
