@@ -127,6 +127,13 @@ fn parse_reports(found: &[Found], index: &FileIndex<'_>, diags: &mut Vec<Diagnos
             Ok(Evidence::Secrets(s)) => parsed.secrets.extend(s),
             Ok(Evidence::Mitigations(m)) => parsed.mitigations.extend(m),
             Ok(Evidence::Offboarding(d)) => parsed.departures.extend(d),
+            // `aisvs host --output` / `evidence status --format json` documents: not read back by the scan yet,
+            // and said so rather than silently dropped.
+            Ok(Evidence::Assessments(_)) => diags.push(Diagnostic::warning(
+                &src.path,
+                0,
+                "aisvs evidence document (host/status output): not read by `aisvs scan` yet; scan the node's sshd_config/pam.d files or the reports themselves".into(),
+            )),
             Err(e) => diags.push(Diagnostic::error(
                 &src.path,
                 0,
