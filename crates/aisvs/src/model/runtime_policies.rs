@@ -4,6 +4,7 @@
 
 pub mod falco;
 pub mod kubearmor;
+pub mod talon;
 pub mod tetragon;
 pub mod vectors;
 

@@ -1,4 +1,4 @@
-//! Falco rules files (`- rule:` / `- macro:` / `- list:`) and Falco Talon rules files (`- action:` with an
+//! Falco rules files (`- rule:` / `- macro:` / `- list:`), and collecting Falco Talon rules files (`- action:` with an
 //! actionner, `- rule:` with `match` and `actions`). Falco only detects; a Talon rule whose action terminates
 //! the pod turns the Falco rules it matches into (post-facto) blocking.
 
@@ -9,10 +9,10 @@ use crate::parse::{Node, Route};
 use crate::source::FileId;
 
 use super::vectors::{vectors_of_function, Vector};
-use super::{empty_policy, Engine, NamespaceScope, RuntimePolicy, Strength};
+use super::{empty_policy, Engine, RuntimePolicy, Strength};
 
-/// Macros expanded per rule at most (hostile rules files stay linear).
-const MAX_MACROS_PER_RULE: usize = 256;
+/// Deepest macro-in-macro nesting followed (upstream rules nest a handful of levels).
+const MAX_MACRO_DEPTH: usize = 32;
 
 /// What the Falco and Talon files gave.
 #[derive(Debug, Default)]
@@ -23,14 +23,15 @@ pub struct FalcoPolicies<'a> {
     pub files_seen: usize,
 }
 
-struct FalcoRule<'a> {
-    file: FileId,
-    node: &'a Node,
-    route: Route,
-    condition: String,
-    priority: Option<String>,
-    tags: Vec<String>,
-    enabled: bool,
+/// A Falco rule as loaded (later files override or append).
+pub(super) struct FalcoRule<'a> {
+    pub(super) file: FileId,
+    pub(super) node: &'a Node,
+    pub(super) route: Route,
+    pub(super) condition: String,
+    pub(super) priority: Option<String>,
+    pub(super) tags: Vec<String>,
+    pub(super) enabled: bool,
 }
 
 /// Reads every Falco and Talon rules file among the inputs.
@@ -93,10 +94,14 @@ pub fn from_files(files: &[ParsedFile]) -> FalcoPolicies<'_> {
         }
         out.files_seen += usize::from(seen);
     }
+    let mut memo = BTreeMap::new();
     let vectors: BTreeMap<&str, Vec<Vector>> = rules
         .iter()
         .filter(|(_, r)| r.enabled)
-        .map(|(name, r)| (name.as_str(), condition_vectors(&r.condition, &macros)))
+        .map(|(name, r)| {
+            let v = condition_vectors(&r.condition, &macros, &mut memo, 0);
+            (name.as_str(), v)
+        })
         .filter(|(_, v)| !v.is_empty())
         .collect();
     for (name, vs) in &vectors {
@@ -115,7 +120,7 @@ pub fn from_files(files: &[ParsedFile]) -> FalcoPolicies<'_> {
         out.policies.push(p);
     }
     for (file, node, route) in talon_rules {
-        out.policies.extend(talon_policies(
+        out.policies.extend(super::talon::talon_policies(
             file,
             node,
             route,
@@ -127,185 +132,70 @@ pub fn from_files(files: &[ParsedFile]) -> FalcoPolicies<'_> {
     out
 }
 
-/// The vectors a condition touches, following macros (bounded).
-fn condition_vectors(condition: &str, macros: &BTreeMap<String, String>) -> Vec<Vector> {
+/// The vectors a condition touches, following macros. Each macro is read once per scan (`memo`), and a macro
+/// that is being expanded counts as empty, so cycles and deep chains stay linear in the rules text.
+fn condition_vectors(
+    condition: &str,
+    macros: &BTreeMap<String, String>,
+    memo: &mut BTreeMap<String, Vec<Vector>>,
+    depth: usize,
+) -> Vec<Vector> {
     let mut found = BTreeSet::new();
-    let mut pending: Vec<&str> = vec![condition];
-    let mut expanded: BTreeSet<&str> = BTreeSet::new();
-    while let Some(text) = pending.pop() {
-        for token in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
-            if token.is_empty() {
-                continue;
-            }
-            found.extend(vectors_of_function(token).iter().copied());
-            if matches!(token, "sudo" | "pkexec" | "doas") {
-                found.insert(Vector::SetuidExec);
-            }
-            if let Some((name, body)) = macros.get_key_value(token) {
-                if expanded.len() < MAX_MACROS_PER_RULE && expanded.insert(name.as_str()) {
-                    pending.push(body);
-                }
+    for token in condition.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
+        if token.is_empty() {
+            continue;
+        }
+        found.extend(vectors_of_function(token).iter().copied());
+        if matches!(token, "sudo" | "pkexec" | "doas") {
+            found.insert(Vector::SetuidExec);
+        }
+        if let Some(known) = memo.get(token) {
+            found.extend(known.iter().copied());
+        } else if let Some(body) = macros.get(token) {
+            if depth < MAX_MACRO_DEPTH {
+                memo.insert(token.to_string(), Vec::new());
+                let inner = condition_vectors(body, macros, memo, depth + 1);
+                found.extend(inner.iter().copied());
+                memo.insert(token.to_string(), inner);
             }
         }
     }
     found.into_iter().collect()
 }
 
-/// Falco priorities, most severe first.
-const PRIORITIES: [&str; 8] = [
-    "emergency",
-    "alert",
-    "critical",
-    "error",
-    "warning",
-    "notice",
-    "informational",
-    "debug",
-];
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-fn priority_rank(p: &str) -> Option<usize> {
-    let p = p.trim().to_ascii_lowercase();
-    let p = if p == "info" {
-        "informational".to_string()
-    } else {
-        p
-    };
-    PRIORITIES.iter().position(|x| *x == p)
-}
-
-/// The (Talon rule × matched Falco rule) pairs whose actions terminate the pod.
-fn talon_policies<'a>(
-    file: FileId,
-    node: &'a Node,
-    route: Route,
-    actions: &BTreeMap<String, String>,
-    rules: &BTreeMap<String, FalcoRule<'_>>,
-    vectors: &BTreeMap<&str, Vec<Vector>>,
-) -> Vec<RuntimePolicy<'a>> {
-    let name = node
-        .get("rule")
-        .and_then(Node::scalar_text)
-        .unwrap_or_default();
-    if node.get("dry_run").and_then(Node::as_bool) == Some(true) {
-        return Vec::new();
-    }
-    let terminates = node
-        .get("actions")
-        .map(Node::items)
-        .unwrap_or(&[])
-        .iter()
-        .any(|a| {
-            let inline = a
-                .get("actionner")
-                .and_then(Node::as_str)
-                .map(str::to_string);
-            let named = a
-                .get("action")
-                .and_then(Node::as_str)
-                .and_then(|n| actions.get(n).cloned());
-            inline.or(named).as_deref() == Some("kubernetes:terminate")
-        });
-    if !terminates {
-        return Vec::new();
-    }
-    let m = node.get("match");
-    let wanted: Vec<String> = m
-        .and_then(|m| m.get("rules"))
-        .map(Node::items)
-        .unwrap_or(&[])
-        .iter()
-        .filter_map(Node::scalar_text)
-        .collect();
-    let priority = m
-        .and_then(|m| m.get("priority"))
-        .and_then(Node::scalar_text);
-    let tags: Vec<String> = m
-        .and_then(|m| m.get("tags"))
-        .map(Node::items)
-        .unwrap_or(&[])
-        .iter()
-        .filter_map(Node::scalar_text)
-        .collect();
-    let scope = output_field_scope(m.and_then(|m| m.get("output_fields")));
-    let mut out = Vec::new();
-    for (rule_name, vs) in vectors {
-        let Some(rule) = rules.get(*rule_name) else {
-            continue;
-        };
-        let by_name = wanted.is_empty() || wanted.iter().any(|w| w == rule_name);
-        let by_priority = priority
-            .as_deref()
-            .is_none_or(|p| priority_matches(p, rule.priority.as_deref()));
-        let by_tags = tags.is_empty()
-            || tags.iter().any(|group| {
-                group
-                    .split(',')
-                    .map(str::trim)
-                    .all(|t| rule.tags.iter().any(|rt| rt == t))
-            });
-        if !(by_name && by_priority && by_tags) {
-            continue;
-        }
-        let mut p = empty_policy(
-            Engine::Falco,
-            "TalonRule",
-            format!("{name} → {rule_name}"),
-            file,
-            node,
-            route.clone(),
+    #[test]
+    fn macros_are_followed_once_and_cycles_end() {
+        let mut macros = BTreeMap::new();
+        macros.insert("a".to_string(), "b and evt.type=ptrace".to_string());
+        macros.insert(
+            "b".to_string(),
+            "a or evt.type in (setuid, setns)".to_string(),
         );
-        p.namespaces = scope.clone();
-        p.answers = Some((*rule_name).to_string());
-        p.notes.push(
-            "Talon terminates the pod after Falco reports: post-facto, not syscall denial".into(),
+        let mut memo = BTreeMap::new();
+        let found = condition_vectors("a and container", &macros, &mut memo, 0);
+        assert_eq!(
+            found,
+            vec![Vector::SetuidFamily, Vector::UserNamespaces, Vector::Ptrace]
         );
-        for v in vs {
-            p.cover(*v, Strength::Block);
-        }
-        out.push(p);
     }
-    out
-}
 
-/// `>=Critical`, `Critical`: whether a Falco rule's priority satisfies a Talon match.
-fn priority_matches(wanted: &str, actual: Option<&str>) -> bool {
-    let Some(actual) = actual.and_then(priority_rank) else {
-        return false;
-    };
-    let (at_least, level) = match wanted.trim().strip_prefix(">=") {
-        Some(rest) => (true, rest),
-        None => (false, wanted),
-    };
-    match priority_rank(level) {
-        Some(w) if at_least => actual <= w,
-        Some(w) => actual == w,
-        None => false,
-    }
-}
-
-/// `output_fields` entries on `k8s.ns.name` restrict the namespaces a Talon rule acts in.
-fn output_field_scope(fields: Option<&Node>) -> NamespaceScope {
-    let mut only = Vec::new();
-    let mut except = Vec::new();
-    for entry in fields
-        .map(Node::items)
-        .unwrap_or(&[])
-        .iter()
-        .filter_map(Node::scalar_text)
-    {
-        for part in entry.split(',').map(str::trim) {
-            if let Some(ns) = part.strip_prefix("k8s.ns.name!=") {
-                except.push(ns.trim().to_string());
-            } else if let Some(ns) = part.strip_prefix("k8s.ns.name=") {
-                only.push(ns.trim().to_string());
-            }
+    #[test]
+    fn long_macro_chains_stop_at_the_depth_bound() {
+        let mut macros = BTreeMap::new();
+        for i in 0..10_000 {
+            macros.insert(format!("m{i}"), format!("m{}", i + 1));
         }
-    }
-    if !only.is_empty() {
-        NamespaceScope::Only(only)
-    } else if !except.is_empty() {
-        NamespaceScope::AllExcept(except)
-    } else {
-        NamespaceScope::All
+        macros.insert("m10000".to_string(), "evt.type=bpf".to_string());
+        let mut memo = BTreeMap::new();
+        // The bpf at the end of the chain is beyond the bound: not found, and no stack overflow.
+        assert!(condition_vectors("m0", &macros, &mut memo, 0).is_empty());
+        assert_eq!(
+            condition_vectors("m9990", &macros, &mut memo, 0),
+            vec![Vector::Bpf]
+        );
     }
 }
