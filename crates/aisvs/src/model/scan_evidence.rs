@@ -93,14 +93,13 @@ impl EvidenceModel {
         let (items, history_path) = reports::evaluate(&found, &images, ctx, &index, diags);
         model.items.extend(items);
         model.history_path = history_path;
-        model
-            .items
-            .extend(host::evaluate(&found, ctx, &index, diags));
+        model.items.extend(host::evaluate(&found, ctx, &index));
         model.items.extend(supply::evaluate(&found, ctx, &index));
         model.items.extend(vetting::evaluate(&found, ctx, &index));
         // Library messages name files by the path they were read from; output paths are relative to the root.
+        // A relative root (`.`) already gives relative paths, and replacing `./` would mangle `../`.
         let root = format!("{}/", ctx.root.display().to_string().trim_end_matches('/'));
-        if root != "/" {
+        if root != "/" && root != "./" {
             for item in &mut model.items {
                 if item.message.contains(&root) {
                     item.message = item.message.replace(&root, "");
@@ -120,6 +119,7 @@ impl EvidenceModel {
 /// that names it.
 fn workload_images(model: &super::Model<'_>) -> Vec<reports::WorkloadImage> {
     let mut images: Vec<reports::WorkloadImage> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for w in &model.workloads {
         for c in &w.containers {
             let Some(node) = c.node.get("image") else {
@@ -128,10 +128,7 @@ fn workload_images(model: &super::Model<'_>) -> Vec<reports::WorkloadImage> {
             let Some(reference) = node.as_str() else {
                 continue;
             };
-            if reference.is_empty()
-                || node.is_templated()
-                || images.iter().any(|i| i.reference == reference)
-            {
+            if reference.is_empty() || node.is_templated() || !seen.insert(reference) {
                 continue;
             }
             let (line, _) = model.file(node.span.file).line_col(node.span.start);

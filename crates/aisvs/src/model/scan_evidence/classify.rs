@@ -12,8 +12,6 @@ use crate::source::{FileId, FileKind};
 pub enum Recognised {
     /// A scanner report, kube-bench output, secret metadata dump, mitigation or offboarding list.
     Report(ReportKind),
-    /// Evidence JSON written by `aisvs host --output`.
-    HostEvidence,
     /// An sshd_config (a collected node's `etc/ssh/sshd_config`, or a loose one).
     SshdConfig,
     /// Sigstore bundle, DSSE envelope, provenance dump, SBOM or OCI layout marker.
@@ -78,9 +76,6 @@ fn classify(f: &ParsedFile) -> Option<Recognised> {
     }
     if prefix.contains(aisvs_sandbox::sandbox::record::PAYLOAD_TYPE) {
         return Some(Recognised::VettingRecord);
-    }
-    if prefix.contains("\"evidence_schema\"") && prefix.contains("\"host\"") {
-        return Some(Recognised::HostEvidence);
     }
     if let Some(kind) = aisvs_evidence::sniff(&src.abs, text) {
         if kind == ReportKind::SecretMetadata && !is_cluster_dump(text) {

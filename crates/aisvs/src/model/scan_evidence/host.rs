@@ -1,15 +1,13 @@
 //! Node evidence: an sshd_config among the inputs (4.4.4 SSH MFA and service accounts, with the PAM stack
-//! and passwd of the same collected node root when present) and `aisvs host --output` evidence files.
-//! `sshd -T` is never run here: the scan reads files only.
+//! and passwd of the same collected node root when present). `sshd -T` is never run here: the scan reads
+//! files only. Results collected on the node itself (`aisvs host --output`) are read in `reports`.
 
 use std::path::Path;
 
 use aisvs_evidence::host::evaluate::{evaluate_host_ssh, SshOptions, MFA_CHECK, SERVICE_CHECK};
 use aisvs_evidence::host::mfa_444::{mfa_verdict, MfaPolicy};
-use aisvs_evidence::host::os_basics::CHECK as OS_CHECK;
 use aisvs_evidence::host::sshd_config::SshdConfig;
 
-use crate::diag::Diagnostic;
 use crate::evidence::Outcome;
 
 use super::classify::{Found, Recognised};
@@ -19,26 +17,17 @@ use super::EvidenceContext;
 /// Where a collected node keeps its sshd config, relative to the node root.
 const NODE_SSHD: &str = "etc/ssh/sshd_config";
 
-/// Evaluates every sshd_config and host evidence file.
+/// Evaluates every sshd_config.
 pub fn evaluate(
     found: &[Found],
     ctx: &EvidenceContext,
     index: &FileIndex<'_>,
-    diags: &mut Vec<Diagnostic>,
 ) -> Vec<EvidenceItem> {
-    let mut items = Vec::new();
-    for f in found {
-        let src = &index.files()[f.file].source;
-        match f.what {
-            Recognised::SshdConfig => items.extend(sshd(f.file, &src.abs, ctx, index)),
-            Recognised::HostEvidence => match host_file(f.file, &src.text) {
-                Ok(more) => items.extend(more),
-                Err(e) => diags.push(Diagnostic::error(&src.path, 0, e)),
-            },
-            _ => {}
-        }
-    }
-    items
+    found
+        .iter()
+        .filter(|f| f.what == Recognised::SshdConfig)
+        .flat_map(|f| sshd(f.file, &index.files()[f.file].source.abs, ctx, index))
+        .collect()
 }
 
 fn sshd(
@@ -118,66 +107,4 @@ fn loose_sshd(file: usize, abs: &Path) -> Vec<EvidenceItem> {
         ),
     ));
     out
-}
-
-/// Reads `{"evidence_schema": 1, "kind": "host", "assessments": […]}` written by `aisvs host --output`.
-fn host_file(file: usize, text: &str) -> Result<Vec<EvidenceItem>, String> {
-    let value: serde_json::Value = serde_json::from_str(text)
-        .map_err(|e| format!("host evidence is not JSON: line {}: {e}", e.line()))?;
-    if value.get("evidence_schema").and_then(|v| v.as_u64()) != Some(1) {
-        return Err("host evidence: unsupported evidence_schema (expected 1)".into());
-    }
-    let list = value
-        .get("assessments")
-        .and_then(|a| a.as_array())
-        .ok_or("host evidence: no `assessments` array")?;
-    let mut out = Vec::new();
-    for (i, a) in list.iter().enumerate() {
-        let field = |k: &str| a.get(k).and_then(|v| v.as_str()).unwrap_or("");
-        let check = match field("check") {
-            c if c == MFA_CHECK => MFA_CHECK,
-            c if c == SERVICE_CHECK => SERVICE_CHECK,
-            c if c == OS_CHECK => OS_CHECK,
-            _ => continue,
-        };
-        let outcome = match field("outcome") {
-            "pass" => Outcome::Pass,
-            "fail" => Outcome::Fail,
-            "partial" => Outcome::Partial,
-            "inconclusive" => Outcome::Inconclusive,
-            other => {
-                return Err(format!(
-                    "host evidence: assessments[{i}]: unknown outcome `{other}`"
-                ))
-            }
-        };
-        out.push(EvidenceItem {
-            check,
-            kind: "host",
-            subject: field("subject").to_string(),
-            outcome,
-            message: format!("{} (from `aisvs host` evidence)", field("message")),
-            file: Some(file),
-            line: None,
-        });
-    }
-    Ok(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn host_evidence_keeps_known_checks_and_rejects_bad_outcomes() {
-        let text = r#"{"evidence_schema":1,"kind":"host","assessments":[
-            {"requirement":"4.4.4","check":"host-ssh-mfa","subject":"ssh user root","outcome":"fail","message":"m"},
-            {"requirement":"4.6.1","check":"other","subject":"x","outcome":"pass","message":"m"}]}"#;
-        let items = host_file(0, text).expect("valid");
-        assert_eq!(items.len(), 1);
-        assert_eq!(items[0].outcome, Outcome::Fail);
-        let bad = text.replace("\"fail\"", "\"great\"");
-        assert!(host_file(0, &bad).unwrap_err().contains("unknown outcome"));
-        assert!(host_file(0, "{\"evidence_schema\":2}").is_err());
-    }
 }

@@ -30,6 +30,7 @@ struct Parsed {
     secrets: Vec<SecretRecord>,
     mitigations: Vec<Mitigation>,
     departures: Vec<Departure>,
+    documents: Vec<(usize, Vec<aisvs_evidence::Assessment>)>,
 }
 
 /// An image a workload runs, with the place that names it.
@@ -53,6 +54,18 @@ pub fn evaluate(
 ) -> (Vec<EvidenceItem>, Option<PathBuf>) {
     let parsed = parse_reports(found, index, diags);
     let mut items = Vec::new();
+    for (file, list) in &parsed.documents {
+        for a in list {
+            let kind = if a.check.starts_with("host-") {
+                "host"
+            } else {
+                "evidence"
+            };
+            let mut item = from_assessment(a, kind, index, Some(*file));
+            item.message = format!("{} (from aisvs evidence file)", item.message);
+            items.push(item);
+        }
+    }
     for (file, bench) in &parsed.benches {
         let subject = ctx.config.bench_host.clone().unwrap_or_else(|| {
             let path = &index.files()[*file].source.path;
@@ -127,13 +140,9 @@ fn parse_reports(found: &[Found], index: &FileIndex<'_>, diags: &mut Vec<Diagnos
             Ok(Evidence::Secrets(s)) => parsed.secrets.extend(s),
             Ok(Evidence::Mitigations(m)) => parsed.mitigations.extend(m),
             Ok(Evidence::Offboarding(d)) => parsed.departures.extend(d),
-            // `aisvs host --output` / `evidence status --format json` documents: not read back by the scan yet,
-            // and said so rather than silently dropped.
-            Ok(Evidence::Assessments(_)) => diags.push(Diagnostic::warning(
-                &src.path,
-                0,
-                "aisvs evidence document (host/status output): not read by `aisvs scan` yet; scan the node's sshd_config/pam.d files or the reports themselves".into(),
-            )),
+            // `aisvs host --output` / `evidence status --format json`: results collected elsewhere (a node,
+            // an audit run); their (requirement, check) pairs were validated by the reader.
+            Ok(Evidence::Assessments(list)) => parsed.documents.push((f.file, list)),
             Err(e) => diags.push(Diagnostic::error(
                 &src.path,
                 0,
