@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # IaC benchmark: aisvs and Checkov on the same Terraform, Dockerfiles and GitHub workflows of shared/corpus, in one
-# run. Prints best-of-3 wall time, peak RSS and the ratio. A benchmark, not a test: compare ratios within one run.
+# run. Prints wall time (aisvs: best of 3; Checkov: best of CHECKOV_RUNS, default 1, as one run takes minutes), peak
+# RSS and the ratio. A benchmark, not a test: compare ratios within one run.
 #
 #   benches/iac/run.sh                                    # aisvs only unless checkov is on PATH
 #   CHECKOV=/tmp/checkov-venv/bin/checkov benches/iac/run.sh
@@ -28,11 +29,11 @@ df=$(find "$out/in" -name 'Dockerfile*' -o -name 'Containerfile*' | wc -l)
 wf=$(find "$out/in" -path '*/.github/workflows/*' -type f | wc -l)
 echo "inputs: $tf Terraform files, $df Dockerfiles, $wf workflows; $(nproc) cores"
 
-# measure NAME CMD… : best wall time of 3 runs and its peak RSS (KiB).
+# measure NAME RUNS CMD… : best wall time of RUNS runs and its peak RSS (KiB).
 measure() {
-  local name=$1; shift
+  local name=$1 runs=$2; shift 2
   local best="" rss=""
-  for _ in 1 2 3; do
+  for _ in $(seq 1 "$runs"); do
     /usr/bin/time -f "%e %M" -o "$out/t" "$@" >/dev/null 2>"$out/err" || true
     read -r wall mem < "$out/t"
     if [ -z "$best" ] || awk "BEGIN{exit !($wall < $best)}"; then best=$wall; rss=$mem; fi
@@ -41,9 +42,9 @@ measure() {
   echo "$best" > "$out/$name.wall"
 }
 
-measure aisvs "$bin" scan --exit-zero -f json "$out/in"
+measure aisvs 3 "$bin" scan --exit-zero -f json "$out/in"
 if [ -n "$checkov" ]; then
-  measure checkov "$checkov" -d "$out/in" --framework terraform,dockerfile,github_actions -o json --quiet --compact
+  measure checkov "${CHECKOV_RUNS:-1}" "$checkov" -d "$out/in" --framework terraform,dockerfile,github_actions -o json --quiet --compact
   a=$(cat "$out/aisvs.wall"); c=$(cat "$out/checkov.wall")
   awk -v a="$a" -v c="$c" 'BEGIN{ if (a < 0.01) a = 0.01; printf "ratio checkov/aisvs: %.0fx\n", c / a }'
 else
