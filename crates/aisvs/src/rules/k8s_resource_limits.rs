@@ -32,8 +32,13 @@ impl Rule for ResourceLimits {
         &META
     }
     fn check(&self, model: &Model<'_>, out: &mut EvidenceSink) {
+        // LimitRange defaults per namespace, computed once (not per workload: the corpus has thousands).
+        let defaults = limit_range_defaults(model);
         for w in &model.workloads {
-            let (ns_mem, ns_cpu) = limit_range_defaults(model, &w.namespace);
+            let (ns_mem, ns_cpu) = defaults
+                .get(w.namespace.as_str())
+                .copied()
+                .unwrap_or((false, false));
             for c in &w.containers {
                 if c.class == ContainerClass::Ephemeral {
                     continue; // ephemeral containers cannot declare resources
@@ -81,21 +86,22 @@ impl Rule for ResourceLimits {
     }
 }
 
-/// Whether a LimitRange in the namespace gives containers a default memory / CPU limit.
-fn limit_range_defaults(model: &Model<'_>, ns: &str) -> (bool, bool) {
-    let mut mem = false;
-    let mut cpu = false;
+/// Per namespace: whether a LimitRange gives containers a default memory / CPU limit.
+fn limit_range_defaults<'m>(
+    model: &'m Model<'_>,
+) -> std::collections::HashMap<&'m str, (bool, bool)> {
+    let mut out: std::collections::HashMap<&str, (bool, bool)> = std::collections::HashMap::new();
     for (_, o) in model.objects_of_kind("LimitRange") {
-        if o.namespace_or_default() != ns {
-            continue;
-        }
+        let entry = out
+            .entry(o.namespace.as_deref().unwrap_or("default"))
+            .or_default();
         for l in o.root.at("spec.limits").map(|l| l.items()).unwrap_or(&[]) {
             if l.get("type").and_then(|t| t.as_str()) == Some("Container") {
                 let d = l.get("default");
-                mem |= d.and_then(|d| d.get("memory")).is_some();
-                cpu |= d.and_then(|d| d.get("cpu")).is_some();
+                entry.0 |= d.and_then(|d| d.get("memory")).is_some();
+                entry.1 |= d.and_then(|d| d.get("cpu")).is_some();
             }
         }
     }
-    (mem, cpu)
+    out
 }
