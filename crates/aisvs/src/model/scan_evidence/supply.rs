@@ -41,7 +41,7 @@ pub fn evaluate(
     if supply.is_empty() {
         return items;
     }
-    let policy = policy(&ctx.config, &ctx.base);
+    let policies = policies(&ctx.config, &ctx.base);
     for (file, kind) in supply {
         let src = &index.files()[file].source;
         let item = |check, outcome, message: String| EvidenceItem {
@@ -60,7 +60,7 @@ pub fn evaluate(
             file: Some(file),
             line: None,
         };
-        let policy = match &policy {
+        let policies = match &policies {
             Ok(p) => p,
             Err(message) => {
                 items.push(item(
@@ -75,11 +75,11 @@ pub fn evaluate(
             kind,
             EvidenceKind::DsseEnvelope | EvidenceKind::ProvenanceDump
         );
-        if needs_key && policy.keys.is_empty() {
+        if needs_key && ctx.config.keys.is_empty() {
             items.push(item(PROVENANCE, Outcome::Inconclusive, "keyed attestation, but no public key to verify it: set [evidence] keys in aisvs.toml".into()));
             continue;
         }
-        match verify_evidence(&src.abs, kind, artifact_of(&src.abs), policy) {
+        match verify_with_any(&src.abs, kind, policies) {
             Ok(report) => items.extend(from_report(&report, &ctx.config, kind, &item)),
             Err(VerifyError::Usage(m)) => items.push(item(
                 // A bundle whose error is about provenance carries SLSA provenance (4.2.2).
@@ -105,9 +105,44 @@ pub fn evaluate(
     items
 }
 
-/// The policy from `[evidence]`; a key or pattern that cannot be loaded is a message naming it.
-fn policy(cfg: &EvidenceConfig, base: &Path) -> Result<EvidencePolicy, String> {
-    let identity = match cfg.identities.first() {
+/// Verifies under each policy in turn: the first verified report wins, else the first policy's result.
+fn verify_with_any(
+    path: &Path,
+    kind: EvidenceKind,
+    policies: &[EvidencePolicy],
+) -> Result<Report, VerifyError> {
+    let mut first = None;
+    for policy in policies {
+        let result = verify_evidence(path, kind, artifact_of(path), policy);
+        if matches!(&result, Ok(r) if r.verified) {
+            return result;
+        }
+        first.get_or_insert(result);
+    }
+    first.unwrap_or_else(|| Err(VerifyError::usage("no verification policy")))
+}
+
+/// One policy per `[evidence] identities` entry (or one without an identity); a key or pattern that cannot be
+/// loaded is a message naming it.
+fn policies(cfg: &EvidenceConfig, base: &Path) -> Result<Vec<EvidencePolicy>, String> {
+    let identities: Vec<Option<&super::config::SignerIdentity>> = if cfg.identities.is_empty() {
+        vec![None]
+    } else {
+        cfg.identities.iter().map(Some).collect()
+    };
+    identities
+        .into_iter()
+        .map(|id| policy(cfg, base, id))
+        .collect()
+}
+
+/// The policy for one signer identity.
+fn policy(
+    cfg: &EvidenceConfig,
+    base: &Path,
+    identity: Option<&super::config::SignerIdentity>,
+) -> Result<EvidencePolicy, String> {
+    let identity = match identity {
         None => None,
         Some(id) => {
             let san = match (&id.san, &id.san_regex) {
