@@ -50,6 +50,8 @@ pub struct Report {
     pub rules: Vec<&'static RuleMeta>,
     /// The catalog.
     pub catalog: Catalog,
+    /// For each evidence item, its position in `findings` (built once: a linear search per lookup was quadratic).
+    finding_pos: Vec<Option<usize>>,
 }
 
 impl Report {
@@ -74,8 +76,13 @@ impl Report {
                 e.outcome == Outcome::Fail && e.requirements.iter().any(|r| in_level.contains(r))
             })
             .map(|(i, _)| i)
-            .collect();
+            .collect::<Vec<usize>>();
+        let mut finding_pos = vec![None; evidence.len()];
+        for (pos, &i) in findings.iter().enumerate() {
+            finding_pos[i] = Some(pos);
+        }
         Report {
+            finding_pos,
             root,
             level,
             files,
@@ -144,7 +151,7 @@ impl Report {
 
     /// Position of an evidence item in the findings list (for requirement → finding indices).
     pub fn finding_index(&self, evidence_index: usize) -> Option<usize> {
-        self.findings.iter().position(|&i| i == evidence_index)
+        self.finding_pos.get(evidence_index).copied().flatten()
     }
 }
 
