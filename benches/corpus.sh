@@ -20,7 +20,7 @@ trap 'rm -rf "$out"' EXIT
 measure() {
   local name=$1; shift
   local best="" rss=""
-  for _ in 1 2 3; do
+  for _ in $(seq 1 "${RUNS:-3}"); do
     /usr/bin/time -f "%e %M" -o "$out/t" "$@" >/dev/null 2>"$out/err" || true
     read -r wall mem < "$out/t"
     if [ -z "$best" ] || awk "BEGIN{exit !($wall < $best)}"; then best=$wall; rss=$mem; fi
@@ -31,12 +31,13 @@ measure() {
 
 files=$(find "$corpus" -type f | wc -l)
 echo "corpus: $corpus ($files files), $(nproc) cores"
-measure "aisvs scan (whole corpus)" "$bin" scan --exit-zero -f json "$corpus"
+measure "aisvs scan (whole corpus)" "$bin" scan --exit-zero "$corpus"
+measure "aisvs scan -f json (whole corpus)" "$bin" scan --exit-zero -f json "$corpus"
 
 # 10x replica for linear growth.
 mkdir -p "$out/x10"
 for i in $(seq 1 10); do cp -r "$corpus" "$out/x10/c$i"; done
-measure "aisvs scan (corpus x10)" "$bin" scan --exit-zero -f json "$out/x10"
+measure "aisvs scan (corpus x10)" "$bin" scan --exit-zero "$out/x10"
 rm -rf "$out/x10"
 
 read -r a1 m1 < "$out/aisvs scan (whole corpus).res"
@@ -46,7 +47,7 @@ echo "growth x10: time $(awk "BEGIN{printf \"%.1f\", $a10/$a1}")x, memory $(awk 
 checkov=${CHECKOV:-$(command -v checkov || true)}
 if [ -n "$checkov" ]; then
   echo "checkov: $("$checkov" --version 2>/dev/null)"
-  measure "checkov --framework kubernetes (corpus)" "$checkov" -d "$corpus" --framework kubernetes --quiet --compact -o json
+  RUNS=1 measure "checkov --framework kubernetes (corpus)" "$checkov" -d "$corpus" --framework kubernetes --quiet --compact -o json
   read -r c1 cm1 < "$out/checkov --framework kubernetes (corpus).res"
   echo "ratio: aisvs is $(awk "BEGIN{printf \"%.0f\", $c1/$a1}")x faster and uses $(awk "BEGIN{printf \"%.0f\", $cm1/$m1}")x less memory than checkov (kubernetes only; aisvs scanned every kind)"
 else
