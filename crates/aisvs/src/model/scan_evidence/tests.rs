@@ -163,3 +163,48 @@ fn an_evidence_dir_outside_the_root_is_read_and_a_missing_one_is_a_config_error(
         "{err}"
     );
 }
+
+#[test]
+fn truncated_or_corrupted_evidence_files_never_panic_the_scan() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let samples = [
+        "report-patch-sla/fail-fixed-after-72h/cve-1.json",
+        "report-benchmark-pass-rate/pass-all-scored-controls/kube-bench.json",
+        "supply-signature-sbom/pass-bundle-by-expected-signer/bundle.sigstore.json",
+        "model-vetting-record/pass-signed-offline-clean-exit/record.json",
+        "model-gate-decision/pass-signed-promotion/decision.json",
+        "host-os-hardening/pass-all-basic-checks/node-2.host.json",
+    ];
+    for sample in samples {
+        let bytes = std::fs::read(fixtures.join(sample)).expect("fixture present");
+        let name = Path::new(sample).file_name().expect("file name").to_owned();
+        for variant in 0..6 {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let mut data = bytes.clone();
+            match variant {
+                0..=2 => data.truncate(bytes.len() * (variant + 1) / 4),
+                _ => {
+                    // Flip bytes at a few spread positions; the result may be invalid UTF-8 or JSON.
+                    for k in 1..=variant {
+                        let at = bytes.len() * k / (variant + 1);
+                        if let Some(b) = data.get_mut(at) {
+                            *b ^= 0x5a;
+                        }
+                    }
+                }
+            }
+            std::fs::write(dir.path().join(&name), &data).expect("write");
+            std::fs::write(
+                dir.path().join("aisvs.toml"),
+                "[evidence]\nvetting_keys = [\"k.pub\"]\nsource_repo = \"github.com/o/r\"\n",
+            )
+            .expect("write");
+            let ev = scan_dir(dir.path(), "2026-03-04T12:00:00Z", HistoryChoice::InMemory);
+            assert!(
+                ev.iter()
+                    .all(|e| e.outcome != Outcome::Pass || !e.rule.starts_with("model-")),
+                "{sample} variant {variant}: a damaged record passed"
+            );
+        }
+    }
+}
