@@ -22,7 +22,7 @@ measure() {
   local best="" rss=""
   for _ in $(seq 1 "${RUNS:-3}"); do
     /usr/bin/time -f "%e %M" -o "$out/t" "$@" >/dev/null 2>"$out/err" || true
-    read -r wall mem < "$out/t"
+    read -r wall mem < <(tail -n 1 "$out/t")
     if [ -z "$best" ] || awk "BEGIN{exit !($wall < $best)}"; then best=$wall; rss=$mem; fi
   done
   printf '%-44s %8.2f s %8.1f MB\n' "$name" "$best" "$(awk "BEGIN{print $rss/1024}")"
