@@ -13,6 +13,16 @@ fn examples() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples")
 }
 
+/// A private findings-history file per scan, so parallel tests never share (or leave behind) one in examples/.
+fn history() -> [String; 2] {
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let path =
+        std::env::temp_dir().join(format!("aisvs-cli-test-{}-{n}.sqlite", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    ["--history".into(), path.display().to_string()]
+}
+
 fn write(dir: &Path, name: &str, text: &[u8]) -> PathBuf {
     let p = dir.join(name);
     std::fs::write(&p, text).expect("write fixture");
@@ -25,6 +35,7 @@ const HARDENED: &str = "apiVersion: v1\nkind: Pod\nmetadata: {name: ok}\nspec:\n
 fn examples_fail_with_exit_1_and_show_frames_and_table() {
     aisvs()
         .args(["scan"])
+        .args(history())
         .arg(examples())
         .assert()
         .code(1)
@@ -40,6 +51,7 @@ fn examples_fail_with_exit_1_and_show_frames_and_table() {
 fn exit_zero_and_hardened_input_passes_the_isolation_requirements() {
     aisvs()
         .args(["scan", "--exit-zero"])
+        .args(history())
         .arg(examples())
         .assert()
         .code(0);
@@ -92,6 +104,7 @@ fn exit_zero_and_hardened_input_passes_the_isolation_requirements() {
 fn json_report_has_schema_v1_fields() {
     let out = aisvs()
         .args(["scan", "--format", "json"])
+        .args(history())
         .arg(examples())
         .output()
         .unwrap();
@@ -164,6 +177,7 @@ fn sarif_validates_against_the_official_schema() {
     .unwrap();
     let out = aisvs()
         .args(["scan", "--format", "sarif"])
+        .args(history())
         .arg(examples())
         .output()
         .unwrap();
@@ -188,6 +202,7 @@ fn sarif_validates_against_the_official_schema() {
 fn junit_has_one_case_per_requirement_and_markdown_a_table() {
     let out = aisvs()
         .args(["scan", "--format", "junit"])
+        .args(history())
         .arg(examples())
         .output()
         .unwrap();
@@ -196,6 +211,7 @@ fn junit_has_one_case_per_requirement_and_markdown_a_table() {
     assert!(xml.contains("<failure"));
     aisvs()
         .args(["scan", "--format", "markdown", "--level", "1"])
+        .args(history())
         .arg(examples())
         .assert()
         .stdout(predicate::str::contains("| 4.1.1 "))
@@ -209,6 +225,7 @@ fn output_file_and_stdin() {
     aisvs()
         .args(["scan", "-f", "json", "-o"])
         .arg(&out)
+        .args(history())
         .arg(examples())
         .assert()
         .code(1)
