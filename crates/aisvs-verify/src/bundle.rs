@@ -29,11 +29,15 @@ pub struct BundleRequest {
     pub signer: Signer,
     /// `None` = the shipped production root.
     pub trusted_root: Option<PathBuf>,
+    /// Fail on any RFC 3161 timestamp that does not authenticate, instead of setting it
+    /// aside when other verified times remain (see `timestamps.rs`).
+    pub strict_timestamps: bool,
 }
 
 /// Verifies a bundle file. Unreadable or malformed input is an error; a failed check is not.
 pub fn verify_bundle(request: &BundleRequest) -> Result<Report, VerifyError> {
-    let trust = load_trusted_root(request.trusted_root.as_deref())?;
+    let trust = load_trusted_root(request.trusted_root.as_deref())?
+        .with_strict_timestamps(request.strict_timestamps);
     let bundle = load_bundle(&request.bundle)?;
     let mut report = Report::new(
         "bundle",

@@ -57,6 +57,11 @@ pub struct SignerArgs {
     /// Sigstore trusted_root.json to use instead of the shipped production root.
     #[arg(long)]
     pub trusted_root: Option<PathBuf>,
+    /// Fail on any RFC 3161 timestamp that does not authenticate. By default such a timestamp
+    /// is set aside (and reported) when other verified signing times remain, as sigstore-go
+    /// and sigstore-python do.
+    #[arg(long)]
+    pub strict_timestamps: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -155,6 +160,11 @@ pub struct ProvenanceArgs {
     /// Sigstore trusted_root.json to use instead of the shipped production root.
     #[arg(long)]
     pub trusted_root: Option<PathBuf>,
+    /// Fail on any RFC 3161 timestamp that does not authenticate. By default such a timestamp
+    /// is set aside (and reported) when other verified signing times remain, as sigstore-go
+    /// and sigstore-python do.
+    #[arg(long)]
+    pub strict_timestamps: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -218,6 +228,7 @@ fn provenance_request(args: &ProvenanceArgs) -> Result<ProvenanceRequest, Verify
         keys,
         key_id: args.key_id.clone(),
         trusted_root: args.trusted_root.clone(),
+        strict_timestamps: args.strict_timestamps,
     })
 }
 
@@ -231,6 +242,7 @@ fn execute(cmd: &VerifyCommand) -> Result<(Report, Format), VerifyError> {
                 artifact,
                 signer: args.signer.signer()?,
                 trusted_root: args.signer.trusted_root.clone(),
+                strict_timestamps: args.signer.strict_timestamps,
             };
             Ok((verify_bundle(&request)?, args.signer.format))
         }
@@ -248,6 +260,7 @@ fn execute(cmd: &VerifyCommand) -> Result<(Report, Format), VerifyError> {
                 image_digest,
                 signer: args.signer.signer()?,
                 trusted_root: args.signer.trusted_root.clone(),
+                strict_timestamps: args.signer.strict_timestamps,
             };
             Ok((verify_image(&request)?, args.signer.format))
         }

@@ -59,6 +59,7 @@ pub fn verify_evidence(
                 artifact,
                 signer,
                 trusted_root: policy.trusted_root.clone(),
+                strict_timestamps: false,
             })
         }
         EvidenceKind::SigstoreBundle
@@ -70,6 +71,7 @@ pub fn verify_evidence(
             keys: policy.keys.clone(),
             key_id: None,
             trusted_root: policy.trusted_root.clone(),
+            strict_timestamps: false,
         }),
         EvidenceKind::OciLayout => {
             let layout = if path.is_dir() {
@@ -82,6 +84,7 @@ pub fn verify_evidence(
                 image_digest: None,
                 signer: policy.signer().ok_or_else(|| no_signer(path))?,
                 trusted_root: policy.trusted_root.clone(),
+                strict_timestamps: false,
             })
         }
         EvidenceKind::SbomCycloneDx | EvidenceKind::SbomSpdx => Ok(bare_sbom(path, kind)),

@@ -22,6 +22,7 @@ pub mod sigstore_check;
 pub mod sigstore_errors;
 pub mod sniff;
 pub mod statement;
+pub mod timestamps;
 pub mod trust;
 
 pub use artifact::{ArtifactDigest, ArtifactInput};

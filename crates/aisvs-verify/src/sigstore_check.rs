@@ -11,6 +11,7 @@ use crate::identity::IdentityPolicy;
 use crate::keyed::PublicKey;
 use crate::report::Report;
 use crate::sigstore_errors::classify;
+use crate::timestamps::{triage, Triage};
 use crate::trust::TrustRoot;
 use sigstore_verify::crypto::parse_certificate_info;
 use sigstore_verify::types::{Artifact, ArtifactDigest, Bundle, DigestBytes, HashAlgorithm};
@@ -58,6 +59,36 @@ pub fn verify_bundle_checks(
         Err(e) => {
             report.fail("trusted root", format!("{}: {e}", trust.label));
             return Ok(None);
+        }
+    };
+    // Timestamps that do not authenticate are set aside unless the policy is strict; the
+    // verifier then sees only authenticated ones (see timestamps.rs for why this is safe).
+    let triaged;
+    let bundle = if trust.strict_timestamps {
+        bundle
+    } else {
+        match triage(bundle, trust) {
+            Triage::Unchanged => bundle,
+            Triage::Rejected(reason) => {
+                report.fail("timestamps", reason);
+                return Ok(None);
+            }
+            Triage::Dropped {
+                bundle: trimmed,
+                reasons,
+            } => {
+                report.skip(
+                    "unauthenticated timestamps",
+                    format!(
+                        "{} RFC 3161 timestamp(s) set aside, not used as signing time ({}); \
+                         --strict-timestamps rejects the bundle instead",
+                        reasons.len(),
+                        reasons.join("; ")
+                    ),
+                );
+                triaged = trimmed;
+                &*triaged
+            }
         }
     };
     let outcome = match signer {

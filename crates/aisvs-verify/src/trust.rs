@@ -23,6 +23,16 @@ pub struct TrustRoot {
     pub root: TrustedRoot,
     /// "shipped Sigstore production root" or the file path.
     pub label: String,
+    /// Any RFC 3161 timestamp that does not authenticate fails the bundle (see `timestamps.rs`).
+    pub strict_timestamps: bool,
+}
+
+impl TrustRoot {
+    /// Sets the timestamp policy used with this root.
+    pub fn with_strict_timestamps(mut self, strict: bool) -> Self {
+        self.strict_timestamps = strict;
+        self
+    }
 }
 
 /// Loads `path`, or the shipped production root when `path` is `None`.
@@ -35,6 +45,7 @@ pub fn load_trusted_root(path: Option<&Path>) -> Result<TrustRoot, VerifyError> 
             Ok(TrustRoot {
                 root,
                 label: "shipped Sigstore production root".to_string(),
+                strict_timestamps: false,
             })
         }
         Some(path) => {
@@ -61,6 +72,7 @@ pub fn load_trusted_root(path: Option<&Path>) -> Result<TrustRoot, VerifyError> 
             Ok(TrustRoot {
                 root,
                 label: path.display().to_string(),
+                strict_timestamps: false,
             })
         }
     }

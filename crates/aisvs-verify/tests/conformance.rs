@@ -34,6 +34,7 @@ fn run_case(dir: &Path) -> Result<bool, String> {
         artifact: ArtifactInput::File(artifact),
         signer,
         trusted_root: root.exists().then_some(root),
+        strict_timestamps: false,
     };
     verify_bundle(&request)
         .map(|r| r.verified)

@@ -15,6 +15,7 @@ fn keyed(dir: &Path, key: &Path) -> ImageRequest {
         image_digest: None,
         signer: Signer::Key(PublicKey::load(key).expect("key")),
         trusted_root: None,
+        strict_timestamps: false,
     }
 }
 
@@ -177,6 +178,7 @@ fn stored_cosign_save_layout_is_signed_but_has_no_sbom() {
             GH,
         ),
         trusted_root: None,
+        strict_timestamps: false,
     };
     let report = verify_image(&request).expect("runs");
     assert!(!report.verified, "no SBOM ⇒ 4.2.3 not met");
@@ -233,6 +235,7 @@ fn oci_referrer_with_sigstore_bundle_verifies_offline() {
         image_digest: Some(ArtifactDigest::parse(subject).expect("digest")),
         signer: identity("cody@soyland.com", "https://github.com/login/oauth"),
         trusted_root: None,
+        strict_timestamps: false,
     };
     let report = verify_image(&request).expect("runs");
     assert_eq!(status(&report, "signature"), "Pass", "{:#?}", report.checks);

@@ -19,6 +19,7 @@ fn request(file: &str, artifact: ArtifactInput, policy: ProvenancePolicy) -> Pro
         keys: Vec::new(),
         key_id: None,
         trusted_root: None,
+        strict_timestamps: false,
     }
 }
 
@@ -268,6 +269,7 @@ fn vsa_with_raw_p1363_signature() {
         keys: vec![key],
         key_id: Some("keystore://76574:prod:vsa_signing_public_key".into()),
         trusted_root: None,
+        strict_timestamps: false,
     };
     let report = run(&req);
     assert!(report.verified, "{:#?}", report.checks);

@@ -29,6 +29,7 @@ fn run(
         artifact,
         signer: identity(san, GH),
         trusted_root: root,
+        strict_timestamps: false,
     })
 }
 
@@ -269,6 +270,7 @@ fn hostile_provenance_bytes_never_panic_or_verify() {
             keys: vec![key.clone()],
             key_id: None,
             trusted_root: None,
+            strict_timestamps: false,
         };
         if let Ok(report) = verify_provenance(&request) {
             if report.verified {

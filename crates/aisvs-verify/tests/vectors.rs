@@ -13,6 +13,7 @@ fn verified(bundle: &str, artifact: ArtifactInput, signer: Signer, root: Option<
         artifact,
         signer,
         trusted_root: root.map(|r| vectors().join(r)),
+        strict_timestamps: false,
     };
     matches!(verify_bundle(&request), Ok(r) if r.verified)
 }
@@ -161,33 +162,69 @@ fn sigstore_python_staging_assets() {
     ));
 }
 
-#[test]
-fn sigstore_python_custom_tsa_bundles() {
+/// Runs one bundle of the custom-TSA set and returns the report (input errors panic).
+fn tsa_report(bundle: &str, strict: bool) -> aisvs_verify::Report {
     let t = "sigstore-python/assets/tsa/";
-    let any = || {
-        aisvs_verify::Signer::Identity(aisvs_verify::IdentityPolicy {
-            identity: aisvs_verify::Matcher::regex(".+").expect("regex"),
-            issuer: aisvs_verify::Matcher::regex(".+").expect("regex"),
-        })
+    let request = BundleRequest {
+        bundle: vectors().join(format!("{t}{bundle}")),
+        artifact: file(&format!("{t}bundle.txt")),
+        signer: identity(
+            "alexis.challande@trailofbits.com",
+            "https://accounts.google.com",
+        ),
+        trusted_root: Some(vectors().join(format!("{t}trust_config.json"))),
+        strict_timestamps: strict,
     };
-    let root = format!("{t}trust_config.json");
-    // The positive case of this set is not asserted: its TSA token does not verify against the
-    // stored trust_config.json (nor with tsa/ca.json swapped in: message-imprint mismatch), so
-    // the upstream test must prepare more than the stored files; see docs/verify.md.
-    for bad in [
-        "bundle.duplicate.sigstore",
-        "bundle.many_timestamp.sigstore",
-        "bundle.txt.late_timestamp.sigstore",
+    verify_bundle(&request).expect("readable vector")
+}
+
+#[test]
+fn sigstore_python_custom_tsa_bundle_verifies_from_its_rekor_time() {
+    // Both RFC 3161 tokens are signed by a TSA that trust_config.json does not list (the
+    // ECDSA chain of tsa/ca.json); the Rekor SET still gives a verified signing time, so the
+    // reference clients accept the bundle and so does aisvs by default, saying what it set aside.
+    let report = tsa_report("bundle.txt.sigstore", false);
+    assert!(report.verified, "{report:?}");
+    let aside = report
+        .checks
+        .iter()
+        .find(|c| c.name == "unauthenticated timestamps")
+        .expect("the set-aside timestamps are reported");
+    assert!(aside.detail.starts_with("2 RFC 3161"), "{}", aside.detail);
+    assert!(
+        aside.detail.contains("does not match any trusted TSA"),
+        "{}",
+        aside.detail
+    );
+    // The strict policy rejects it, naming the timestamps.
+    let strict = tsa_report("bundle.txt.sigstore", true);
+    assert!(!strict.verified);
+    assert!(strict.has_failed("timestamps"), "{strict:?}");
+}
+
+#[test]
+fn sigstore_python_custom_tsa_negative_bundles_fail_for_their_reason() {
+    for (bad, check, says) in [
+        ("bundle.duplicate.sigstore", "timestamps", "duplicate"),
+        ("bundle.many_timestamp.sigstore", "timestamps", "33 > 32"),
+        (
+            "bundle.txt.late_timestamp.sigstore",
+            "certificate chain",
+            "",
+        ),
     ] {
-        assert!(
-            !verified(
-                &format!("{t}{bad}"),
-                file(&format!("{t}bundle.txt")),
-                any(),
-                Some(&root)
-            ),
-            "{bad}"
-        );
+        for strict in [false, true] {
+            let report = tsa_report(bad, strict);
+            assert!(!report.verified, "{bad} strict={strict}");
+            if !strict {
+                let failed = report
+                    .checks
+                    .iter()
+                    .find(|c| c.name == check)
+                    .unwrap_or_else(|| panic!("{bad}: no {check} check in {report:?}"));
+                assert!(failed.detail.contains(says), "{bad}: {}", failed.detail);
+            }
+        }
     }
 }
 

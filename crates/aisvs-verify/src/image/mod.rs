@@ -27,6 +27,8 @@ pub struct ImageRequest {
     pub signer: Signer,
     /// `None` = the shipped production root.
     pub trusted_root: Option<PathBuf>,
+    /// Fail on any RFC 3161 timestamp that does not authenticate (see `timestamps.rs`).
+    pub strict_timestamps: bool,
 }
 
 /// Most layers examined per signature manifest.
@@ -44,7 +46,8 @@ const REQUIRED: [&str; 4] = [
 
 /// Verifies the image's signatures/attestations and SBOM.
 pub fn verify_image(request: &ImageRequest) -> Result<Report, VerifyError> {
-    let trust = load_trusted_root(request.trusted_root.as_deref())?;
+    let trust = load_trusted_root(request.trusted_root.as_deref())?
+        .with_strict_timestamps(request.strict_timestamps);
     let layout = Layout::open(&request.layout)?;
     let mut report = Report::new(
         "image",

@@ -80,6 +80,8 @@ pub struct ProvenanceRequest {
     pub key_id: Option<String>,
     /// `None` = the shipped production root.
     pub trusted_root: Option<PathBuf>,
+    /// Fail on any RFC 3161 timestamp that does not authenticate (see `timestamps.rs`).
+    pub strict_timestamps: bool,
 }
 
 const SLSA_REQUIRED: [&str; 8] = [
@@ -206,7 +208,8 @@ fn authenticate(
 ) -> Result<Option<(SignedBy, Envelope)>, VerifyError> {
     match document {
         ProvenanceDocument::Bundle { bundle, envelope } => {
-            let trust = load_trusted_root(request.trusted_root.as_deref())?;
+            let trust = load_trusted_root(request.trusted_root.as_deref())?
+                .with_strict_timestamps(request.strict_timestamps);
             let signer = match request.keys.first() {
                 Some(key) => Signer::Key(key.clone()),
                 None => Signer::CallerDecides,
