@@ -3,31 +3,10 @@
 
 mod common;
 
-use aisvs_verify::{verify_image, ArtifactDigest, ImageRequest, PublicKey, Report, Signer};
+use aisvs_verify::{verify_image, ArtifactDigest, ImageRequest};
 use common::oci::Fixture;
-use common::{identity, vectors, GG, GH};
+use common::{identity, keyed, status, vectors, GG, GH};
 use serde_json::json;
-use std::path::Path;
-
-fn keyed(dir: &Path, key: &Path) -> ImageRequest {
-    ImageRequest {
-        layout: dir.to_path_buf(),
-        image_digest: None,
-        signer: Signer::Key(PublicKey::load(key).expect("key")),
-        trusted_root: None,
-        strict_timestamps: false,
-    }
-}
-
-fn status(report: &Report, name: &str) -> String {
-    report
-        .checks
-        .iter()
-        .filter(|c| c.name == name)
-        .map(|c| format!("{:?}", c.status))
-        .collect::<Vec<_>>()
-        .join(",")
-}
 
 #[test]
 fn signed_image_with_signed_sbom_attestation_verifies() {

@@ -43,16 +43,31 @@ pub fn pem_certificate_der(pem: &str) -> Option<Vec<u8>> {
     b64().decode(body).ok()
 }
 
-/// Builds the verification material (certificate + Rekor entry) from the annotations.
-fn material(layer: &Descriptor) -> Result<Value, String> {
-    let pem = layer
-        .annotation(CERTIFICATE_ANNOTATION)
-        .ok_or("no certificate annotation")?;
-    let der = pem_certificate_der(pem).ok_or("certificate annotation is not a PEM certificate")?;
-    let mut material = json!({
-        "x509CertificateChain": {"certificates": [{"rawBytes": b64().encode(der)}]},
-        "tlogEntries": [],
-    });
+/// Who signed the layer, as the bundle's verification material states it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignedBy {
+    /// The Fulcio certificate in the certificate annotation.
+    Certificate,
+    /// A key given out of band (`cosign sign --key`); the bundle carries only a hint.
+    Key,
+}
+
+/// Builds the verification material (certificate or key hint + Rekor entry) from the annotations.
+fn material(layer: &Descriptor, by: SignedBy) -> Result<Value, String> {
+    let mut material = match by {
+        SignedBy::Certificate => {
+            let pem = layer
+                .annotation(CERTIFICATE_ANNOTATION)
+                .ok_or("no certificate annotation")?;
+            let der = pem_certificate_der(pem)
+                .ok_or("certificate annotation is not a PEM certificate")?;
+            json!({
+                "x509CertificateChain": {"certificates": [{"rawBytes": b64().encode(der)}]},
+                "tlogEntries": [],
+            })
+        }
+        SignedBy::Key => json!({"publicKey": {"hint": "cosign-key"}, "tlogEntries": []}),
+    };
     if let Some(rekor) = layer.annotation(REKOR_ANNOTATION) {
         material["tlogEntries"] = json!([rekor_entry(rekor)?]);
     }
@@ -111,11 +126,15 @@ fn rekor_entry(annotation: &str) -> Result<Value, String> {
     }))
 }
 
-/// Converts a keyless legacy layer into a v0.1 bundle (SET-only, as cosign stores it).
-pub fn legacy_bundle(layer: &Descriptor, content: &SignedContent<'_>) -> Result<Bundle, String> {
+/// Converts a legacy layer into a v0.1 bundle (SET-only, as cosign stores it).
+pub fn legacy_bundle(
+    layer: &Descriptor,
+    content: &SignedContent<'_>,
+    by: SignedBy,
+) -> Result<Bundle, String> {
     let mut bundle = json!({
         "mediaType": "application/vnd.dev.sigstore.bundle+json;version=0.1",
-        "verificationMaterial": material(layer)?,
+        "verificationMaterial": material(layer, by)?,
     });
     match content {
         SignedContent::Payload(payload) => {
@@ -158,7 +177,8 @@ mod tests {
     #[test]
     fn missing_certificate_is_reported() {
         let layer = Descriptor::default();
-        let err = legacy_bundle(&layer, &SignedContent::Payload(b"x")).expect_err("no cert");
+        let err = legacy_bundle(&layer, &SignedContent::Payload(b"x"), SignedBy::Certificate)
+            .expect_err("no cert");
         assert!(err.contains("certificate"), "{err}");
     }
 }

@@ -1,6 +1,7 @@
 //! Verifies one signature, attestation or SBOM layer found for an image.
 
-use super::cosign::{legacy_bundle, simple_signing_digest, SignedContent, SIGNATURE_ANNOTATION};
+use super::cosign::{legacy_bundle, simple_signing_digest, SignedBy, SignedContent};
+use super::keyed_layer::verify_keyed_layer;
 use super::layout::{Descriptor, Layout};
 use super::sbom::{inspect, is_sbom_media_type, is_sbom_predicate, SbomInfo};
 use crate::artifact::{ArtifactDigest, ArtifactInput};
@@ -11,7 +12,6 @@ use crate::report::{CheckStatus, Report};
 use crate::sigstore_check::Signer;
 use crate::statement::Statement;
 use crate::trust::TrustRoot;
-use base64::Engine as _;
 use serde_json::Value;
 
 /// Cosign simple-signing layer.
@@ -161,7 +161,7 @@ pub fn verify_layer(
 }
 
 /// Keyless: convert annotations to a bundle and run Sigstore. Keyed: check the signature with
-/// the key (transparency log not available for keyed layers without a Rekor annotation).
+/// the key, and the Rekor annotation when there is one (see `keyed_layer.rs`).
 fn verify_content(
     layer: &Descriptor,
     content: &SignedContent<'_>,
@@ -171,59 +171,9 @@ fn verify_content(
     report: &mut Report,
 ) -> Result<(), VerifyError> {
     if let Signer::Key(key) = signer {
-        let result = match content {
-            SignedContent::Payload(payload) => {
-                let sig = layer
-                    .annotation(SIGNATURE_ANNOTATION)
-                    .and_then(|s| base64::engine::general_purpose::STANDARD.decode(s).ok());
-                match sig {
-                    Some(sig) => key.verify(payload, &sig).map(|enc| {
-                        format!(
-                            "simple-signing payload signature ({enc}) verifies with {}",
-                            key.describe()
-                        )
-                    }),
-                    None => Err("no base64 signature annotation".to_string()),
-                }
-            }
-            SignedContent::Envelope(value) => {
-                Envelope::from_value(std::path::Path::new(&layer.digest), value)
-                    .map_err(|e| e.to_string())
-                    .and_then(|env| {
-                        let verdict = env.verify_with_keys(std::slice::from_ref(key), None)?;
-                        let statement =
-                            Statement::parse(std::path::Path::new(&layer.digest), &env.payload)
-                                .map_err(|e| e.to_string())?;
-                        let digests = artifact.digests().map_err(|e| e.to_string())?;
-                        match statement.matching_subject(&digests) {
-                            Some(_) => Ok(verdict),
-                            None => Err(format!(
-                                "statement subject is not the image ({})",
-                                statement.describe_subjects()
-                            )),
-                        }
-                    })
-            }
-        };
-        match result {
-            Ok(detail) => {
-                report.pass("signature", detail);
-                report.pass("artifact", "bound to the image digest");
-                report.pass("key", key.describe());
-                report.skip(
-                    "transparency log",
-                    if layer.annotation(super::cosign::REKOR_ANNOTATION).is_some() {
-                        "keyed signature: its Rekor annotation is not checked; trust rests on the key"
-                    } else {
-                        "keyed signature without Rekor entry: trust rests on the key"
-                    },
-                );
-            }
-            Err(reason) => report.fail("signature", reason),
-        }
-        return Ok(());
+        return verify_keyed_layer(layer, content, artifact, key, trust, report);
     }
-    match legacy_bundle(layer, content) {
+    match legacy_bundle(layer, content, SignedBy::Certificate) {
         Ok(bundle) => {
             verify_loaded_bundle(&bundle, &artifact, signer, trust, report)?;
         }

@@ -4,6 +4,7 @@
 pub mod cosign;
 pub mod discover;
 pub mod items;
+pub mod keyed_layer;
 pub mod layout;
 pub mod sbom;
 

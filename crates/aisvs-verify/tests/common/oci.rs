@@ -15,6 +15,9 @@ fn b64(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
+/// Changes a fake Rekor annotation before it is written (tampering tests).
+pub type EditEntry<'a> = &'a dyn Fn(&FakeRekor, &mut Value);
+
 /// A layout under construction.
 pub struct Fixture {
     pub dir: PathBuf,
@@ -90,16 +93,33 @@ impl Fixture {
 
     /// `cosign sign --key`: a simple-signing payload for `signed_digest`, tag `sha256-<hex>.sig`.
     pub fn sign_image(&mut self, signed_digest: &str) {
+        self.sign_image_logged(signed_digest, None);
+    }
+
+    /// As [`Fixture::sign_image`]; with `rekor`, also the `dev.sigstore.cosign/bundle`
+    /// annotation cosign adds after logging the signature (`edit` may tamper with it).
+    pub fn sign_image_logged(
+        &mut self,
+        signed_digest: &str,
+        rekor: Option<(&FakeRekor, EditEntry<'_>)>,
+    ) {
         let payload = json!({"critical": {"identity": {"docker-reference": "example.test/app"},
             "image": {"docker-manifest-digest": signed_digest}, "type": "cosign container image signature"},
             "optional": null}).to_string();
         let sig = self.key.sign(payload.as_bytes()).expect("sign");
         let digest = self.blob(payload.as_bytes());
         let tag = format!("sha256-{}.sig", self.image_hex());
+        let mut annotations = json!({"dev.cosignproject.cosign/signature": b64(sig.as_bytes())});
+        if let Some((log, edit)) = rekor {
+            let pem = self.key.public_key_der().expect("der").to_pem();
+            let mut entry = log.entry(payload.as_bytes(), sig.as_bytes(), &pem);
+            edit(log, &mut entry);
+            annotations["dev.sigstore.cosign/bundle"] = Value::String(entry.to_string());
+        }
         self.manifest(
             vec![
                 json!({"mediaType": SIMPLE_SIGNING, "digest": digest, "size": payload.len(),
-                "annotations": {"dev.cosignproject.cosign/signature": b64(sig.as_bytes())}}),
+                "annotations": annotations}),
             ],
             json!({}),
             json!({"org.opencontainers.image.ref.name": tag}),
@@ -142,5 +162,59 @@ impl Fixture {
     pub fn finish(&self) {
         let index = json!({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json", "manifests": self.index});
         std::fs::write(self.dir.join("index.json"), index.to_string()).expect("write index");
+    }
+}
+
+/// A stand-in Rekor v1 log: its key signs entry timestamps (SETs) for hashedrekord entries, and
+/// [`FakeRekor::trusted_root`] writes a trusted root that lists it.
+pub struct FakeRekor {
+    pub key: KeyPair,
+}
+
+/// Integrated time of every fake entry (2025-01-01T00:00:00Z).
+pub const INTEGRATED_TIME: i64 = 1_735_689_600;
+
+impl FakeRekor {
+    pub fn new() -> Self {
+        FakeRekor {
+            key: KeyPair::generate_ecdsa_p256().expect("keygen"),
+        }
+    }
+
+    fn der(&self) -> Vec<u8> {
+        self.key.public_key_der().expect("der").as_bytes().to_vec()
+    }
+
+    fn log_id_hex(&self) -> String {
+        hex::encode(Sha256::digest(self.der()))
+    }
+
+    /// Writes a trusted root whose only transparency log is this one.
+    pub fn trusted_root(&self, path: &Path) -> PathBuf {
+        let root = json!({
+            "mediaType": "application/vnd.dev.sigstore.trustedroot+json;version=0.1",
+            "tlogs": [{"baseUrl": "https://rekor.example.test", "hashAlgorithm": "SHA2_256",
+                "publicKey": {"rawBytes": b64(&self.der()), "keyDetails": "PKIX_ECDSA_P256_SHA_256",
+                    "validFor": {"start": "2024-01-01T00:00:00Z"}},
+                "logId": {"keyId": b64(&Sha256::digest(self.der()))}}],
+            "certificateAuthorities": [], "ctlogs": [], "timestampAuthorities": []});
+        std::fs::write(path, root.to_string()).expect("write root");
+        path.to_path_buf()
+    }
+
+    /// The cosign Rekor annotation (`{SignedEntryTimestamp, Payload}`) for a hashedrekord entry.
+    pub fn entry(&self, payload: &[u8], signature: &[u8], signer_pem: &str) -> Value {
+        let body = json!({"apiVersion": "0.0.1", "kind": "hashedrekord", "spec": {
+            "data": {"hash": {"algorithm": "sha256", "value": hex::encode(Sha256::digest(payload))}},
+            "signature": {"content": b64(signature), "publicKey": {"content": b64(signer_pem.as_bytes())}}}});
+        let body = b64(body.to_string().as_bytes());
+        let log_id = self.log_id_hex();
+        // The SET covers the RFC 8785 form of these four fields (keys in this order).
+        let signed = format!(
+            r#"{{"body":"{body}","integratedTime":{INTEGRATED_TIME},"logID":"{log_id}","logIndex":7}}"#
+        );
+        let set = self.key.sign(signed.as_bytes()).expect("sign SET");
+        json!({"SignedEntryTimestamp": b64(set.as_bytes()),
+            "Payload": {"body": body, "integratedTime": INTEGRATED_TIME, "logIndex": 7, "logID": log_id}})
     }
 }
