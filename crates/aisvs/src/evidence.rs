@@ -101,7 +101,7 @@ pub struct Evidence {
     /// Rule id.
     pub rule: &'static str,
     /// Requirement ids this evidence speaks to.
-    pub requirements: Vec<&'static str>,
+    pub requirements: &'static [&'static str],
     /// What was examined.
     pub subject: Subject,
     /// The conclusion.
@@ -115,7 +115,7 @@ pub struct Evidence {
     /// Related locations with a note each.
     pub related: Vec<(Location, String)>,
     /// How to fix it.
-    pub remediation: String,
+    pub remediation: &'static str,
     /// Set when a failure was suppressed.
     pub suppressed: Option<Suppression>,
     /// The location holds a secret: renderers never print its source text (messages carry a redacted form).

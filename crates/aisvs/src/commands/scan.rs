@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use crate::model::scan_evidence::HistoryChoice;
-use crate::render::{render, Format};
+use crate::render::{write, Format};
 use crate::run::{scan_with, EvidenceRun, ScanOptions};
 
 /// Options of `aisvs scan`.
@@ -85,25 +85,25 @@ pub fn run(args: ScanArgs) -> i32 {
             return 2;
         }
     };
-    let text = render(&report, args.format);
-    match &args.output {
-        Some(path) => {
-            if let Err(e) = std::fs::write(path, text) {
-                eprintln!("error: cannot write {}: {e}", path.display());
-                return 2;
-            }
-        }
+    let written = match &args.output {
+        Some(path) => std::fs::File::create(path).and_then(|file| {
+            let mut w = std::io::BufWriter::new(file);
+            write(&report, args.format, &mut w)?;
+            std::io::Write::flush(&mut w)
+        }),
         None => {
-            use std::io::Write;
-            let mut out = std::io::stdout().lock();
-            if out
-                .write_all(text.as_bytes())
-                .and_then(|_| out.flush())
-                .is_err()
-            {
-                return 2;
-            }
+            let mut w = std::io::BufWriter::new(std::io::stdout().lock());
+            write(&report, args.format, &mut w).and_then(|()| std::io::Write::flush(&mut w))
         }
+    };
+    if let Err(e) = written {
+        match &args.output {
+            Some(path) => eprintln!("error: cannot write {}: {e}", path.display()),
+            // A closed pipe (`aisvs scan | head`) is not worth a message, but still not a success.
+            None if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+            None => eprintln!("error: cannot write the report: {e}"),
+        }
+        return 2;
     }
     let unparseable = report
         .diagnostics

@@ -37,3 +37,12 @@ pub fn render(report: &Report, format: Format) -> String {
         Format::Html => html::render(report),
     }
 }
+
+/// Writes a report in a format to `w`; the text report is streamed, the others are rendered
+/// whole first (they are documents that are only valid once complete).
+pub fn write(report: &Report, format: Format, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    match format {
+        Format::Text => text::write(report, w),
+        other => w.write_all(render(report, other).as_bytes()),
+    }
+}

@@ -8,6 +8,15 @@ use crate::verdict::{scores, Verdict};
 
 /// Renders the human report.
 pub fn render(report: &Report) -> String {
+    let mut bytes = Vec::new();
+    // Writing into a Vec cannot fail, and every piece written is a `String`.
+    let _ = write(report, &mut bytes);
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// Writes the human report finding by finding, so the whole text is never held in memory
+/// (tens of MB for a large repository).
+pub fn write(report: &Report, w: &mut dyn std::io::Write) -> std::io::Result<()> {
     let mut out = String::new();
     for d in &report.diagnostics {
         let line = if d.line > 0 {
@@ -27,11 +36,15 @@ pub fn render(report: &Report) -> String {
     if !report.diagnostics.is_empty() {
         out.push('\n');
     }
+    w.write_all(out.as_bytes())?;
     for &i in &report.findings {
+        out.clear();
         frame(&mut out, report, &report.evidence[i]);
+        w.write_all(out.as_bytes())?;
     }
+    out.clear();
     requirement_table(&mut out, report);
-    out
+    w.write_all(out.as_bytes())
 }
 
 fn severity_word(error: bool) -> &'static str {

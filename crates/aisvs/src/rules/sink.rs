@@ -30,14 +30,14 @@ impl EvidenceSink {
     ) -> &mut Evidence {
         self.items.push(Evidence {
             rule: self.meta.id,
-            requirements: self.meta.requirements.to_vec(),
+            requirements: self.meta.requirements,
             subject,
             outcome,
             message: message.into(),
             severity: self.meta.severity,
             location,
             related: Vec::new(),
-            remediation: self.meta.remediation.to_string(),
+            remediation: self.meta.remediation,
             suppressed: None,
             sensitive: false,
         });
