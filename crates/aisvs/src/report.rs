@@ -39,7 +39,7 @@ pub struct Report {
     /// Every input file.
     pub files: Vec<ParsedFile>,
     /// Every evidence item (sorted by file, position, rule).
-    pub evidence: Vec<Evidence>,
+    pub evidence: Vec<Box<Evidence>>,
     /// Indices into `evidence` of the failures (suppressed ones included), in output order.
     pub findings: Vec<usize>,
     /// Per-requirement verdicts.
@@ -63,7 +63,7 @@ impl Report {
         root: PathBuf,
         level: u8,
         files: Vec<ParsedFile>,
-        evidence: Vec<Evidence>,
+        evidence: Vec<Box<Evidence>>,
         results: Vec<RequirementResult>,
         diagnostics: Vec<Diagnostic>,
         rules: Vec<&'static RuleMeta>,

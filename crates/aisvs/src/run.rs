@@ -65,9 +65,7 @@ pub fn scan(opts: &ScanOptions) -> Result<Report, RunError> {
 
 /// Runs a scan with explicit evidence settings.
 pub fn scan_with(opts: &ScanOptions, run: &EvidenceRun) -> Result<Report, RunError> {
-    let t0=std::time::Instant::now();
     let mut found = discover(&opts.paths)?;
-    eprintln!("{} T discover {:?}", hwm(), t0.elapsed());
     let config = load_config(opts, &found.root)?;
     let evidence_ctx = evidence_context(&config, &found.root, run);
     add_evidence_dir(&mut found, &config, &evidence_ctx.base)?;
@@ -76,15 +74,11 @@ pub fn scan_with(opts: &ScanOptions, run: &EvidenceRun) -> Result<Report, RunErr
     let mut diags = std::mem::take(&mut found.diagnostics);
     exclude(&mut found.files, &config);
     let files = parse_all(found.files, &mut diags)?;
-    eprintln!("{} T parse {:?}", hwm(), t0.elapsed());
     let model = Model::build(&files, &evidence_ctx, &mut diags);
-    eprintln!("{} T model {:?}", hwm(), t0.elapsed());
     let mut evidence = run_rules(&rules, &model);
-    eprintln!("{} T rules {:?} ({} items)", hwm(), t0.elapsed(), evidence.len());
     suppress::apply(&mut evidence, &model, &config, opts.today, &mut diags);
     let catalog = Catalog::load();
     let results = verdict::evaluate(&catalog, &rule_map(&rules), &evidence, level);
-    eprintln!("{} T verdict {:?}", hwm(), t0.elapsed());
     drop(model);
     if files.is_empty() {
         diags.push(Diagnostic::warning(
@@ -287,10 +281,12 @@ fn parse_all(
     Ok(out)
 }
 
-fn run_rules(rules: &[Box<dyn Rule>], model: &Model<'_>) -> Vec<Evidence> {
+fn run_rules(rules: &[Box<dyn Rule>], model: &Model<'_>) -> Vec<Box<Evidence>> {
     // Rules only read the model, so they run in parallel; the stable sort below (ties keep
     // registration order, which `collect` preserves) makes the output independent of scheduling.
-    let per_rule: Vec<Vec<Evidence>> = rules
+    // Items are boxed: concatenating and sorting then move pointers, not 300-byte records (which
+    // held every item twice for a moment and made the sort allocate half of them again).
+    let per_rule: Vec<Vec<Box<Evidence>>> = rules
         .par_iter()
         .map(|r| {
             let mut sink = EvidenceSink::new(r.meta());
@@ -298,8 +294,6 @@ fn run_rules(rules: &[Box<dyn Rule>], model: &Model<'_>) -> Vec<Evidence> {
             sink.into_evidence()
         })
         .collect();
-    // Concatenated into one exact-size buffer, each rule's vector freed as it is moved, so the
-    // items are never held twice (a parallel flat-map would buffer them per thread first).
     let mut all = Vec::with_capacity(per_rule.iter().map(Vec::len).sum());
     for items in per_rule {
         all.extend(items);
@@ -327,5 +321,3 @@ fn rule_map(rules: &[Box<dyn Rule>]) -> BTreeMap<String, Vec<&'static str>> {
     }
     map
 }
-
-fn hwm() -> String { std::fs::read_to_string("/proc/self/status").unwrap_or_default().lines().filter(|l| l.starts_with("VmHWM")||l.starts_with("VmRSS")).collect::<Vec<_>>().join(" ") }

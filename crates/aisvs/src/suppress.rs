@@ -9,7 +9,7 @@ use crate::model::Model;
 
 /// Applies every suppression source to failures, partials and inconclusives; warns about unused or expired waivers.
 pub fn apply(
-    evidence: &mut [Evidence],
+    evidence: &mut [Box<Evidence>],
     model: &Model<'_>,
     config: &Config,
     today: time::Date,

@@ -73,7 +73,7 @@ pub struct RequirementResult {
 pub fn evaluate(
     catalog: &Catalog,
     rule_map: &BTreeMap<String, Vec<&'static str>>,
-    evidence: &[Evidence],
+    evidence: &[Box<Evidence>],
     level: u8,
 ) -> Vec<RequirementResult> {
     catalog
@@ -88,7 +88,7 @@ pub fn evaluate(
                 .filter(|(_, e)| e.requirements.contains(&req.id.as_str()))
                 .map(|(i, _)| i)
                 .collect();
-            let counts = count(idx.iter().map(|&i| &evidence[i]));
+            let counts = count(idx.iter().map(|&i| &*evidence[i]));
             let (verdict, note) = decide(req, &rules, &counts, idx.len());
             RequirementResult {
                 requirement: req.clone(),

@@ -153,7 +153,7 @@ fn namespace_labels(name: &str, labels: Option<&Node>) -> Labels {
         .map(Node::entries)
         .unwrap_or(&[])
         .iter()
-        .filter_map(|e| e.value.scalar_text().map(|v| (e.key.clone(), v)))
+        .filter_map(|e| e.value.scalar_text().map(|v| (e.key.to_string(), v)))
         .collect();
     out.insert("kubernetes.io/metadata.name".into(), name.to_string());
     out
@@ -167,7 +167,7 @@ fn pod_labels(model: &Model<'_>, w: &Workload<'_>) -> Labels {
         .map(Node::entries)
         .unwrap_or(&[])
         .iter()
-        .filter_map(|e| e.value.scalar_text().map(|v| (e.key.clone(), v)))
+        .filter_map(|e| e.value.scalar_text().map(|v| (e.key.to_string(), v)))
         .collect();
     let o = &model.objects[w.object];
     if o.group == "ray.io" && matches!(o.kind, "RayCluster" | "RayService" | "RayJob") {

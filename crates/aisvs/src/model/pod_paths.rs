@@ -385,7 +385,7 @@ fn walk<'a>(
         }
         Some(false) => {
             for e in child.entries() {
-                walk(&e.value, route.key(&e.key), rest, e.key.clone(), out);
+                walk(&e.value, route.key(&e.key), rest, e.key.to_string(), out);
             }
         }
     }

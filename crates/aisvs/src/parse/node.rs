@@ -17,7 +17,7 @@ pub struct Node {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
     /// The key as text (non-string keys are rendered as their YAML text).
-    pub key: String,
+    pub key: compact_str::CompactString,
     /// Where the key is.
     pub key_span: Span,
     /// The value.
@@ -36,7 +36,7 @@ pub enum Value {
     /// A floating-point number.
     Float(f64),
     /// A string.
-    Str(String),
+    Str(compact_str::CompactString),
     /// A sequence.
     Seq(Vec<Node>),
     /// A mapping, in source order.
@@ -76,7 +76,7 @@ impl Node {
     /// Any scalar rendered as text (numbers and booleans included).
     pub fn scalar_text(&self) -> Option<String> {
         match &self.value {
-            Value::Str(s) => Some(s.clone()),
+            Value::Str(s) => Some(s.to_string()),
             Value::Int(i) => Some(i.to_string()),
             Value::Float(f) => Some(f.to_string()),
             Value::Bool(b) => Some(b.to_string()),

@@ -116,7 +116,7 @@ impl Converter<'_> {
         for s in body.iter() {
             match s {
                 Structure::Attribute(a) => entries.push(Entry {
-                    key: a.key.as_str().to_string(),
+                    key: compact_str::CompactString::new(a.key.as_str()),
                     key_span: self.span(a.key.span()),
                     value: self.expr(&a.value, depth + 1),
                 }),
@@ -131,7 +131,7 @@ impl Converter<'_> {
                     if !b.labels.is_empty() {
                         if let Value::Map(list) = &mut inner.value {
                             let labels = b.labels.iter().map(|l| Node {
-                                value: Value::Str(label_text(l)),
+                                value: Value::Str(compact_str::CompactString::from(label_text(l))),
                                 span: self.span(b.ident.span()),
                             });
                             list.push(Entry {
@@ -145,7 +145,7 @@ impl Converter<'_> {
                         }
                     }
                     entries.push(Entry {
-                        key: b.ident.as_str().to_string(),
+                        key: compact_str::CompactString::new(b.ident.as_str()),
                         key_span: self.span(b.ident.span()),
                         value: inner,
                     });
@@ -195,13 +195,13 @@ impl Converter<'_> {
                 key: "__iterator".into(),
                 key_span: marker,
                 value: Node {
-                    value: Value::Str(iterator),
+                    value: Value::Str(compact_str::CompactString::from(iterator)),
                     span: marker,
                 },
             });
         }
         Some(Entry {
-            key: name,
+            key: compact_str::CompactString::from(name),
             key_span: marker,
             value: node,
         })
@@ -219,14 +219,14 @@ impl Converter<'_> {
                     Some(i) => Value::Int(i),
                     None => n.value().as_f64().map_or(Value::Null, Value::Float),
                 },
-                Expression::String(s) => Value::Str(s.value().to_string()),
+                Expression::String(s) => Value::Str(compact_str::CompactString::new(s.value())),
                 Expression::Array(a) => {
                     Value::Seq(a.iter().map(|x| self.expr(x, depth + 1)).collect())
                 }
                 Expression::Object(o) => Value::Map(
                     o.iter()
                         .map(|(k, v)| Entry {
-                            key: self.object_key(k),
+                            key: compact_str::CompactString::from(self.object_key(k)),
                             key_span: self.span(k.span()),
                             value: self.expr(v.expr(), depth + 1),
                         })
@@ -234,9 +234,13 @@ impl Converter<'_> {
                 ),
                 Expression::StringTemplate(_) => {
                     let raw = self.source(e.span());
-                    Value::Str(raw.trim_matches('"').to_string())
+                    Value::Str(compact_str::CompactString::from(
+                        raw.trim_matches('"').to_string(),
+                    ))
                 }
-                Expression::HeredocTemplate(_) => Value::Str(heredoc_body(self.source(e.span()))),
+                Expression::HeredocTemplate(_) => Value::Str(compact_str::CompactString::from(
+                    heredoc_body(self.source(e.span())),
+                )),
                 Expression::Parenthesis(p) => return self.expr(p.inner(), depth + 1),
                 Expression::FuncCall(f)
                     if f.name.namespace.is_empty()
@@ -264,7 +268,10 @@ impl Converter<'_> {
 
     /// An expression Terraform would evaluate: kept as `${source}` so that rules see it as templated.
     fn unevaluated(&self, e: &Expression) -> Value {
-        Value::Str(format!("${{{}}}", self.source(e.span()).trim()))
+        Value::Str(compact_str::format_compact!(
+            "${{{}}}",
+            self.source(e.span()).trim()
+        ))
     }
 }
 

@@ -105,14 +105,16 @@ impl Converter<'_> {
         }
         let value = match &y.data {
             YamlData::Value(s) => scalar(s),
-            YamlData::Representation(text, _, _) => Value::Str(text.to_string()),
+            YamlData::Representation(text, _, _) => {
+                Value::Str(compact_str::CompactString::new(text))
+            }
             YamlData::Sequence(items) => {
                 Value::Seq(items.iter().map(|i| self.node(i, depth + 1)).collect())
             }
             YamlData::Mapping(map) => Value::Map(
                 map.iter()
                     .map(|(k, v)| Entry {
-                        key: key_text(k),
+                        key: compact_str::CompactString::from(key_text(k)),
                         key_span: self.span(k),
                         value: self.node(v, depth + 1),
                     })
@@ -131,7 +133,7 @@ fn scalar(s: &Scalar<'_>) -> Value {
         Scalar::Boolean(b) => Value::Bool(*b),
         Scalar::Integer(i) => Value::Int(*i),
         Scalar::FloatingPoint(f) => Value::Float(f.into_inner()),
-        Scalar::String(s) => Value::Str(s.to_string()),
+        Scalar::String(s) => Value::Str(compact_str::CompactString::new(s)),
     }
 }
 

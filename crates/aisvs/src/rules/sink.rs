@@ -8,7 +8,7 @@ use super::RuleMeta;
 /// Collects the evidence of one rule.
 pub struct EvidenceSink {
     meta: &'static RuleMeta,
-    items: Vec<Evidence>,
+    items: Vec<Box<Evidence>>,
 }
 
 impl EvidenceSink {
@@ -28,7 +28,7 @@ impl EvidenceSink {
         location: Option<Location>,
         message: impl Into<String>,
     ) -> &mut Evidence {
-        self.items.push(Evidence {
+        self.items.push(Box::new(Evidence {
             rule: self.meta.id,
             requirements: self.meta.requirements,
             subject,
@@ -40,7 +40,7 @@ impl EvidenceSink {
             remediation: self.meta.remediation,
             suppressed: None,
             sensitive: false,
-        });
+        }));
         let last = self.items.len() - 1;
         &mut self.items[last]
     }
@@ -85,7 +85,7 @@ impl EvidenceSink {
         self.meta
     }
     /// Everything recorded.
-    pub fn into_evidence(self) -> Vec<Evidence> {
+    pub fn into_evidence(self) -> Vec<Box<Evidence>> {
         self.items
     }
 }

@@ -105,16 +105,18 @@ impl<'a> CiPipeline<'a> {
             CiKind::GithubWorkflow => {
                 let on = root.get("on").or_else(|| root.get("true"));
                 p.triggers = match on.map(|n| &n.value) {
-                    Some(Value::Str(s)) => vec![s.clone()],
+                    Some(Value::Str(s)) => vec![s.to_string()],
                     Some(Value::Seq(items)) => items.iter().filter_map(Node::scalar_text).collect(),
-                    Some(Value::Map(entries)) => entries.iter().map(|e| e.key.clone()).collect(),
+                    Some(Value::Map(entries)) => {
+                        entries.iter().map(|e| e.key.to_string()).collect()
+                    }
                     _ => Vec::new(),
                 };
                 for e in root.get("jobs").map_or(&[][..], Node::entries) {
                     let route = Route::root().key("jobs").key(&e.key);
                     let steps = github_steps(&e.value, &route);
                     p.jobs.push(CiJob {
-                        name: e.key.clone(),
+                        name: e.key.to_string(),
                         node: &e.value,
                         route,
                         steps,
@@ -142,7 +144,7 @@ impl<'a> CiPipeline<'a> {
                     let route = Route::root().key(&e.key);
                     let steps = gitlab_steps(&e.value, &route);
                     p.jobs.push(CiJob {
-                        name: e.key.clone(),
+                        name: e.key.to_string(),
                         node: &e.value,
                         route,
                         steps,

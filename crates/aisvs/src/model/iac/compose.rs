@@ -56,7 +56,7 @@ impl<'a> ComposeFile<'a> {
             services: entries
                 .iter()
                 .map(|e| ComposeService {
-                    name: e.key.clone(),
+                    name: e.key.to_string(),
                     node: &e.value,
                     route: Route::root().key("services").key(&e.key),
                     path,

@@ -57,7 +57,7 @@ pub fn service_of<'a>(index: usize, o: &K8sObject<'a>) -> Option<ServiceInfo<'a>
     let selector = spec.get("selector").filter(|s| s.is_map()).map(|s| {
         s.entries()
             .iter()
-            .filter_map(|e| e.value.scalar_text().map(|v| (e.key.clone(), v)))
+            .filter_map(|e| e.value.scalar_text().map(|v| (e.key.to_string(), v)))
             .collect()
     });
     Some(ServiceInfo {

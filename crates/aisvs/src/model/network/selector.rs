@@ -75,9 +75,9 @@ impl Selector {
         let mut sel = Selector::all();
         for e in node.get("matchLabels").map(Node::entries).unwrap_or(&[]) {
             match e.value.scalar_text() {
-                Some(v) if !v.contains("{{") => {
-                    sel.requirements.push(Requirement::Equals(e.key.clone(), v))
-                }
+                Some(v) if !v.contains("{{") => sel
+                    .requirements
+                    .push(Requirement::Equals(e.key.to_string(), v)),
                 _ => return invalid(&format!("matchLabels `{}` has no plain value", e.key)),
             }
         }

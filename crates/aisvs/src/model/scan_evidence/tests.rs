@@ -17,7 +17,7 @@ fn trivy(at: &str) -> String {
     )
 }
 
-fn scan_dir(dir: &Path, at: &str, history: HistoryChoice) -> Vec<crate::evidence::Evidence> {
+fn scan_dir(dir: &Path, at: &str, history: HistoryChoice) -> Vec<Box<crate::evidence::Evidence>> {
     let opts = ScanOptions {
         paths: vec![dir.to_path_buf()],
         level: Some(3),
@@ -31,7 +31,7 @@ fn scan_dir(dir: &Path, at: &str, history: HistoryChoice) -> Vec<crate::evidence
     scan_with(&opts, &run).expect("scan runs").evidence
 }
 
-fn cadence(evidence: &[crate::evidence::Evidence]) -> Vec<(Outcome, String)> {
+fn cadence(evidence: &[Box<crate::evidence::Evidence>]) -> Vec<(Outcome, String)> {
     evidence
         .iter()
         .filter(|e| e.rule == "report-scan-cadence")

@@ -111,7 +111,7 @@ pub fn to_json(node: &Node, depth: usize) -> Option<serde_json::Value> {
         Value::Bool(b) => J::Bool(*b),
         Value::Int(i) => J::from(*i),
         Value::Float(f) => serde_json::Number::from_f64(*f).map_or(J::Null, J::Number),
-        Value::Str(s) => J::String(s.clone()),
+        Value::Str(s) => J::String(s.to_string()),
         Value::Seq(items) => J::Array(
             items
                 .iter()
@@ -121,7 +121,7 @@ pub fn to_json(node: &Node, depth: usize) -> Option<serde_json::Value> {
         Value::Map(entries) => {
             let mut map = serde_json::Map::new();
             for e in entries {
-                map.insert(e.key.clone(), to_json(&e.value, depth + 1)?);
+                map.insert(e.key.to_string(), to_json(&e.value, depth + 1)?);
             }
             J::Object(map)
         }

@@ -124,7 +124,7 @@ fn slsa_generator_job(p: &CiPipeline<'_>) -> Option<(String, Vec<String>)> {
             return None;
         }
         let needs = match j.node.get("needs").map(|n| &n.value) {
-            Some(Value::Str(s)) => vec![s.clone()],
+            Some(Value::Str(s)) => vec![s.to_string()],
             Some(Value::Seq(items)) => items.iter().filter_map(Node::scalar_text).collect(),
             _ => Vec::new(),
         };

@@ -48,7 +48,7 @@ impl Rule for ComposeEnvSecrets {
                             .filter_map(|e| {
                                 e.value
                                     .scalar_text()
-                                    .map(|v| (e.key.clone(), v, &e.value, route.key(&e.key)))
+                                    .map(|v| (e.key.to_string(), v, &e.value, route.key(&e.key)))
                             })
                             .collect(),
                         Value::Seq(items) => items
@@ -79,7 +79,7 @@ impl Rule for ComposeEnvSecrets {
                     }
                 }
                 let env_files: Vec<String> = match s.field("env_file").map(|(n, _)| &n.value) {
-                    Some(Value::Str(f)) => vec![f.clone()],
+                    Some(Value::Str(f)) => vec![f.to_string()],
                     Some(Value::Seq(items)) => items
                         .iter()
                         .filter_map(|i| {

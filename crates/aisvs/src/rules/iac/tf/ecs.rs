@@ -154,14 +154,14 @@ fn from_json(v: &serde_json::Value, span: Span, depth: usize) -> Node {
         serde_json::Value::Number(n) => n
             .as_i64()
             .map_or_else(|| Value::Float(n.as_f64().unwrap_or(0.0)), Value::Int),
-        serde_json::Value::String(s) => Value::Str(s.clone()),
+        serde_json::Value::String(s) => Value::Str(compact_str::CompactString::new(s)),
         serde_json::Value::Array(a) => {
             Value::Seq(a.iter().map(|x| from_json(x, span, depth + 1)).collect())
         }
         serde_json::Value::Object(o) => Value::Map(
             o.iter()
                 .map(|(k, x)| Entry {
-                    key: k.clone(),
+                    key: compact_str::CompactString::new(k),
                     key_span: span,
                     value: from_json(x, span, depth + 1),
                 })
