@@ -233,6 +233,18 @@ fn output_file_and_stdin() {
     assert!(std::fs::read_to_string(&out)
         .unwrap()
         .contains("\"schema_version\": 1"));
+    // The report is streamed to the file; a path that cannot be created is exit 2, named.
+    let unwritable = dir.path().join("no-such-dir").join("r.txt");
+    aisvs()
+        .args(["scan", "-o"])
+        .arg(&unwritable)
+        .args(history())
+        .arg(examples())
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("error: cannot write").and(predicate::str::contains("r.txt")),
+        );
     aisvs()
         .args(["scan", "-"])
         .write_stdin("apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata: {name: p}\n  spec:\n    containers:\n    - {name: c, image: x, securityContext: {privileged: true}}\n")

@@ -38,11 +38,27 @@ pub fn render(report: &Report, format: Format) -> String {
     }
 }
 
-/// Writes a report in a format to `w`; the text report is streamed, the others are rendered
+/// Writes a report in a format to `w`; text, JSON and SARIF are streamed, the others are rendered
 /// whole first (they are documents that are only valid once complete).
 pub fn write(report: &Report, format: Format, w: &mut dyn std::io::Write) -> std::io::Result<()> {
     match format {
         Format::Text => text::write(report, w),
+        Format::Json => json::write(report, w),
+        Format::Sarif => sarif::write(report, w),
         other => w.write_all(render(report, other).as_bytes()),
+    }
+}
+
+/// A JSON array whose items are produced while it is written, so a long list of findings is
+/// never held as one `serde_json::Value` document.
+pub(crate) struct Streamed<F>(pub F);
+
+impl<F, I> serde::Serialize for Streamed<F>
+where
+    F: Fn() -> I,
+    I: Iterator<Item = serde_json::Value>,
+{
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq((self.0)())
     }
 }
