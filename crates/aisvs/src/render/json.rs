@@ -10,10 +10,7 @@ use crate::verdict::{scores, RequirementResult};
 
 /// Renders the report as pretty JSON.
 pub fn render(report: &Report) -> String {
-    let mut bytes = Vec::new();
-    // Writing into a Vec cannot fail; serde_json only emits UTF-8.
-    let _ = write(report, &mut bytes);
-    String::from_utf8(bytes).unwrap_or_default()
+    super::collect(report, write)
 }
 
 /// Writes the report as pretty JSON, one finding or note at a time: only one item's `Value`

@@ -62,3 +62,14 @@ where
         serializer.collect_seq((self.0)())
     }
 }
+
+/// Runs a streaming writer into memory (for `render`, tests and `--output` of small formats).
+pub(crate) fn collect(
+    report: &Report,
+    write: fn(&Report, &mut dyn std::io::Write) -> std::io::Result<()>,
+) -> String {
+    let mut bytes = Vec::new();
+    // Writing into a Vec cannot fail, and the writers only emit UTF-8.
+    let _ = write(report, &mut bytes);
+    String::from_utf8(bytes).unwrap_or_default()
+}

@@ -11,10 +11,7 @@ use crate::report::{Report, Resolved};
 
 /// Renders SARIF 2.1.0 JSON.
 pub fn render(report: &Report) -> String {
-    let mut bytes = Vec::new();
-    // Writing into a Vec cannot fail; serde_json only emits UTF-8.
-    let _ = write(report, &mut bytes);
-    String::from_utf8(bytes).unwrap_or_default()
+    super::collect(report, write)
 }
 
 /// Writes SARIF 2.1.0 JSON with the results streamed one at a time (keys in sorted order, as a

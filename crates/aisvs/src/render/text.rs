@@ -8,10 +8,7 @@ use crate::verdict::{scores, Verdict};
 
 /// Renders the human report.
 pub fn render(report: &Report) -> String {
-    let mut bytes = Vec::new();
-    // Writing into a Vec cannot fail, and every piece written is a `String`.
-    let _ = write(report, &mut bytes);
-    String::from_utf8(bytes).unwrap_or_default()
+    super::collect(report, write)
 }
 
 /// Writes the human report finding by finding, so the whole text is never held in memory
