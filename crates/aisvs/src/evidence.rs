@@ -51,7 +51,7 @@ impl Location {
     /// A whole line range of a text file (for Dockerfiles, scripts …).
     pub fn bytes(file: FileId, start: usize, end: usize, route: impl Into<String>) -> Self {
         Location {
-            span: Span { file, start, end },
+            span: Span::new(file, start, end),
             route: route.into(),
         }
     }

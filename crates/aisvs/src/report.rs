@@ -107,10 +107,10 @@ impl Report {
 
     /// Resolves a location to path, line and column; trailing white space of the span is not counted.
     pub fn resolve(&self, loc: &Location) -> Resolved {
-        let file = &self.files[loc.span.file].source;
+        let file = &self.files[loc.span.file()].source;
         let text = &file.text;
-        let start = loc.span.start.min(text.len());
-        let mut end = loc.span.end.clamp(start, text.len());
+        let start = loc.span.start().min(text.len());
+        let mut end = loc.span.end().clamp(start, text.len());
         while end > start && text.as_bytes()[end - 1].is_ascii_whitespace() {
             end -= 1;
         }
@@ -131,7 +131,7 @@ impl Report {
         let mut h = Sha256::new();
         h.update(e.rule.as_bytes());
         if let Some(loc) = &e.location {
-            h.update(self.files[loc.span.file].source.path.as_bytes());
+            h.update(self.files[loc.span.file()].source.path.as_bytes());
             h.update(loc.route.as_bytes());
         }
         h.update(e.subject.display.as_bytes());

@@ -300,11 +300,11 @@ fn run_rules(rules: &[Box<dyn Rule>], model: &Model<'_>) -> Vec<Box<Evidence>> {
     }
     all.sort_by(|a, b| {
         let ka = (
-            a.location.as_ref().map(|l| (l.span.file, l.span.start)),
+            a.location.as_ref().map(|l| (l.span.file(), l.span.start())),
             a.rule,
         );
         let kb = (
-            b.location.as_ref().map(|l| (l.span.file, l.span.start)),
+            b.location.as_ref().map(|l| (l.span.file(), l.span.start())),
             b.rule,
         );
         ka.cmp(&kb)

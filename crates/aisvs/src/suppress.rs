@@ -19,8 +19,8 @@ pub fn apply(
     let mut used = vec![false; config.waiver.len()];
     for e in evidence.iter_mut().filter(|e| e.outcome != Outcome::Pass) {
         let Some(loc) = &e.location else { continue };
-        let file = model.file(loc.span.file);
-        if let Some(reason) = inline_ignore(file, loc.span.start, loc.span.end, e.rule) {
+        let file = model.file(loc.span.file());
+        if let Some(reason) = inline_ignore(file, loc.span.start(), loc.span.end(), e.rule) {
             e.suppressed = Some(Suppression {
                 kind: "inline".into(),
                 reason,
@@ -30,7 +30,7 @@ pub fn apply(
         if let Some((_, _, reason)) = annotations
             .iter()
             .find(|(f, range, _)| {
-                *f == loc.span.file && range.0 <= loc.span.start && loc.span.start < range.1
+                *f == loc.span.file() && range.0 <= loc.span.start() && loc.span.start() < range.1
             })
             .and_then(|(f, r, rules)| {
                 rules
@@ -156,8 +156,8 @@ fn annotation_ignores(model: &Model<'_>) -> Vec<AnnotationIgnore> {
         out.push((
             o.file,
             (
-                o.root.span.start,
-                o.root.span.end.max(o.root.span.start + 1),
+                o.root.span.start(),
+                o.root.span.end().max(o.root.span.start() + 1),
             ),
             rules,
         ));

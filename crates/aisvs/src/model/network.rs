@@ -20,6 +20,9 @@ pub use exposure::{Exposure, ServiceInfo};
 pub use policy::{Action, Flavor, Peer, Policy, PolicyRule};
 pub use selector::{Labels, Selector};
 
+/// The label through which Cilium selectors can name a pod's namespace.
+pub const POD_NAMESPACE_LABEL: &str = "io.kubernetes.pod.namespace";
+
 /// Network policies, services, routes and what they select.
 #[derive(Debug, Default)]
 pub struct NetworkModel<'a> {
@@ -72,7 +75,7 @@ impl<'a> NetworkModel<'a> {
             let known = model.namespaces.get(ns).is_some_and(|n| n.object.is_some())
                 || model.workloads.iter().any(|w| &w.namespace == ns);
             if declared && !known {
-                let line = model.file(o.file).line_col(o.root.span.start).0;
+                let line = model.file(o.file).line_col(o.root.span.start()).0;
                 diags.push(Diagnostic::warning(
                     &model.file(o.file).path,
                     line,
@@ -90,15 +93,31 @@ impl<'a> NetworkModel<'a> {
             .iter()
             .map(|(name, info)| (name.as_str(), namespace_labels(name, info.labels)))
             .collect();
+        let no_labels = Labels::new();
+        // Namespaced policies only ever select pods of their own namespace; cluster-wide ones are tried for all.
+        let mut by_namespace: BTreeMap<Option<&str>, Vec<usize>> = BTreeMap::new();
+        for (pi, p) in net.policies.iter().enumerate() {
+            by_namespace
+                .entry(p.namespace.as_deref())
+                .or_default()
+                .push(pi);
+        }
+        let cluster_wide = by_namespace.get(&None).map_or(&[][..], Vec::as_slice);
         for (wi, w) in model.workloads.iter().enumerate() {
             let mut sel = Vec::new();
             let mut und = Vec::new();
-            let nsl = ns_labels
-                .get(w.namespace.as_str())
-                .cloned()
-                .unwrap_or_default();
-            for (pi, p) in net.policies.iter().enumerate() {
-                match p.selects(&w.namespace, &nsl, &net.pod_labels[wi]) {
+            let nsl = ns_labels.get(w.namespace.as_str()).unwrap_or(&no_labels);
+            // Built once per workload, not per policy: this pair loop is the hottest part of a large scan.
+            let mut pod = net.pod_labels[wi].clone();
+            pod.insert(POD_NAMESPACE_LABEL.into(), w.namespace.to_string());
+            let own = by_namespace
+                .get(&Some(w.namespace.as_str()))
+                .map_or(&[][..], Vec::as_slice);
+            let mut candidates: Vec<usize> = own.iter().chain(cluster_wide).copied().collect();
+            candidates.sort_unstable();
+            for pi in candidates {
+                let p = &net.policies[pi];
+                match p.selects(&w.namespace, nsl, &pod) {
                     Ok(true) => sel.push(pi),
                     Ok(false) => {}
                     Err(reason) => und.push((pi, reason)),
@@ -121,7 +140,8 @@ impl<'a> NetworkModel<'a> {
 }
 
 impl Policy<'_> {
-    /// Whether this policy selects a pod; `Err` with the reason when it cannot be decided.
+    /// Whether this policy selects a pod; `Err` with the reason when it cannot be decided. `pod` holds the
+    /// pod's labels plus [`POD_NAMESPACE_LABEL`] (which Cilium selectors may name).
     pub fn selects(
         &self,
         namespace: &str,
@@ -140,10 +160,8 @@ impl Policy<'_> {
                 None => return Err(ns_sel.invalid.clone().unwrap_or_default()),
             }
         }
-        let mut labels = pod.clone();
-        labels.insert("io.kubernetes.pod.namespace".into(), namespace.to_string());
         self.pod_selector
-            .matches(&labels)
+            .matches(pod)
             .ok_or_else(|| self.pod_selector.invalid.clone().unwrap_or_default())
     }
 }
@@ -208,17 +226,28 @@ fn exposures<'a>(model: &Model<'a>, net: &NetworkModel<'a>) -> Vec<Vec<Exposure<
             }
         }
     }
+    // A Service only selects pods of its own namespace.
+    let mut workloads_in: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (wi, w) in model.workloads.iter().enumerate() {
+        workloads_in
+            .entry(w.namespace.as_str())
+            .or_default()
+            .push(wi);
+    }
     for svc in &net.services {
         let Some(sel) = &svc.selector else { continue };
         let routes = routed.get(&(svc.namespace.clone(), svc.name.clone()));
         if !svc.is_external() && routes.is_none() {
             continue;
         }
-        for (wi, w) in model.workloads.iter().enumerate() {
-            if w.namespace != svc.namespace || !exposure::service_selects(sel, &net.pod_labels[wi])
-            {
+        let in_namespace = workloads_in
+            .get(svc.namespace.as_str())
+            .map_or(&[][..], Vec::as_slice);
+        for &wi in in_namespace {
+            if !exposure::service_selects(sel, &net.pod_labels[wi]) {
                 continue;
             }
+            let w = &model.workloads[wi];
             for (pi, p) in svc.ports.iter().enumerate() {
                 let port = p
                     .get("port")

@@ -131,10 +131,10 @@ fn workload_images(model: &super::Model<'_>) -> Vec<reports::WorkloadImage> {
             if reference.is_empty() || node.is_templated() || !seen.insert(reference) {
                 continue;
             }
-            let (line, _) = model.file(node.span.file).line_col(node.span.start);
+            let (line, _) = model.file(node.span.file()).line_col(node.span.start());
             images.push(reports::WorkloadImage {
                 reference: reference.to_string(),
-                file: node.span.file,
+                file: node.span.file(),
                 line: u32::try_from(line).unwrap_or(u32::MAX),
             });
         }

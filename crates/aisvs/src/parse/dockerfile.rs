@@ -146,11 +146,7 @@ pub fn parse_dockerfile(file: FileId, text: &str) -> ParsedDockerfile {
             keyword,
             args,
             heredocs,
-            span: Span {
-                file,
-                start: kw_start,
-                end: end.min(text.len()),
-            },
+            span: Span::new(file, kw_start, end.min(text.len())),
             line: first_line,
         });
     }
@@ -275,7 +271,7 @@ mod tests {
         assert_eq!(d.unknown, vec![(10, "FOO".to_string())]);
         assert_eq!(d.instructions[3].line, 11);
         let user = &d.instructions[3];
-        assert_eq!(&src[user.span.start..user.span.end], "USER 1000");
+        assert_eq!(&src[user.span.start()..user.span.end()], "USER 1000");
     }
 
     #[test]

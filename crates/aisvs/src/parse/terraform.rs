@@ -100,11 +100,7 @@ struct Converter<'t> {
 impl Converter<'_> {
     fn span(&self, range: Option<std::ops::Range<usize>>) -> Span {
         let r = range.unwrap_or(0..0);
-        Span {
-            file: self.file,
-            start: r.start,
-            end: r.end,
-        }
+        Span::new(self.file, r.start, r.end)
     }
 
     fn source(&self, range: Option<std::ops::Range<usize>>) -> &str {

@@ -87,11 +87,7 @@ impl Converter<'_> {
     fn span(&self, s: &saphyr::MarkedYaml<'_>) -> Span {
         let start = self.offsets.byte(s.span.start.index());
         let end = self.offsets.byte(s.span.end.index()).max(start);
-        Span {
-            file: self.file,
-            start,
-            end,
-        }
+        Span::new(self.file, start, end)
     }
 
     fn node(&mut self, y: &MarkedYaml<'_>, depth: usize) -> Node {

@@ -71,7 +71,7 @@ pub fn frame(out: &mut String, report: &Report, e: &Evidence) {
     );
     if let Some(loc) = &e.location {
         let r = report.resolve(loc);
-        let file = &report.files[loc.span.file].source;
+        let file = &report.files[loc.span.file()].source;
         let width = r.start_line.to_string().len();
         let pad = " ".repeat(width);
         let _ = writeln!(

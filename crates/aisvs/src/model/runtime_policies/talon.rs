@@ -182,11 +182,7 @@ mod tests {
         assert!(!priority_matches("bogus", Some("notice")));
         let node = Node {
             value: crate::parse::Value::Null,
-            span: crate::source::Span {
-                file: 0,
-                start: 0,
-                end: 0,
-            },
+            span: crate::source::Span::default(),
         };
         assert_eq!(output_field_scope(Some(&node)), NamespaceScope::All);
     }

@@ -11,7 +11,7 @@ fn blocks_attributes_and_nested_blocks_keep_spans() {
     assert_eq!(b.labels, vec!["aws_instance", "web"]);
     let tokens = b.body.at("metadata_options.http_tokens").unwrap();
     assert_eq!(tokens.as_str(), Some("required"));
-    assert_eq!(&src[tokens.span.start..tokens.span.end], "\"required\"");
+    assert_eq!(&src[tokens.span.start()..tokens.span.end()], "\"required\"");
     assert_eq!(b.body.get("count").and_then(Node::as_i64), Some(2));
     let name = b.body.at("tags.Name").unwrap();
     assert!(name.is_templated());
