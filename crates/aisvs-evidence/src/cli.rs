@@ -176,17 +176,17 @@ fn ingest(args: &IngestArgs) -> Result<i32, String> {
                     eprintln!("warning: {}: another, different report for {} at the same time is already stored", file.display(), report.artifact.name);
                 }
                 let at = report.scanned_at.map(format_time).unwrap_or_default();
-                println!(
-                    "ingested {}: {} {} at {at}, {findings} finding(s)",
+                say(&format!(
+                    "ingested {}: {} {} at {at}, {findings} finding(s)\n",
                     file.display(),
                     report.scanner,
                     report.artifact.name
-                );
+                ))?;
             }
-            Ok(IngestOutcome::Duplicate { scan_id }) => println!(
-                "skipped {}: duplicate of stored scan #{scan_id}",
+            Ok(IngestOutcome::Duplicate { scan_id }) => say(&format!(
+                "skipped {}: duplicate of stored scan #{scan_id}\n",
                 file.display()
-            ),
+            ))?,
             Err(e @ EvidenceError::NoTimestamp { .. }) => {
                 eprintln!("error: {e}");
                 failed = true;
@@ -195,7 +195,9 @@ fn ingest(args: &IngestArgs) -> Result<i32, String> {
         }
     }
     if skipped > 0 {
-        println!("skipped {skipped} file(s) in directories that are not scanner reports");
+        say(&format!(
+            "skipped {skipped} file(s) in directories that are not scanner reports\n"
+        ))?;
     }
     Ok(if failed { 2 } else { 0 })
 }
@@ -279,4 +281,9 @@ fn status(args: &StatusArgs) -> Result<i32, String> {
     Ok(i32::from(
         assessments.iter().any(|a| a.outcome == Outcome::Fail),
     ))
+}
+
+/// One progress line to stdout (through [`crate::render::emit`], so a closed pipe is not an error).
+fn say(line: &str) -> Result<(), String> {
+    crate::render::emit(line, None)
 }

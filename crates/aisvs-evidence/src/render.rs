@@ -98,9 +98,16 @@ pub fn emit(text: &str, output: Option<&std::path::Path>) -> Result<(), String> 
         Some(path) => {
             std::fs::write(path, text).map_err(|e| format!("{}: cannot write: {e}", path.display()))
         }
-        None => {
-            print!("{text}");
-            Ok(())
-        }
+        None => print_stdout(text).map_err(|e| format!("cannot write to stdout: {e}")),
+    }
+}
+
+/// Writes `text` to stdout. A reader that went away (`… | head`) is not an error; any other failure is.
+fn print_stdout(text: &str) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
     }
 }

@@ -78,10 +78,25 @@ fn run_scan(args: &ScanArgs) -> i32 {
                 return 2;
             }
         }
-        None => print!("{rendered}"),
+        None => {
+            if let Err(e) = print_stdout(&rendered) {
+                eprintln!("error: cannot write to stdout: {e}");
+                return 2;
+            }
+        }
     }
     match all.worst() {
         Verdict::Safe => 0,
         Verdict::Unsafe | Verdict::Unknown => 1,
+    }
+}
+
+/// Writes `text` to stdout. A reader that went away (`… | head`) is not an error; any other failure is.
+fn print_stdout(text: &str) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
     }
 }

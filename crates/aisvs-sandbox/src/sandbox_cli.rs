@@ -190,14 +190,32 @@ fn keygen(key: Option<PathBuf>, force: bool) -> i32 {
         Ok((pair, keys::key_id(&public)))
     }) {
         Ok((pair, id)) => {
-            println!("signing key: {}", pair.signing_key.display());
-            println!("public key:  {}", pair.public_key.display());
-            println!("key id:      {id}");
-            0
+            let text = format!(
+                "signing key: {}\npublic key:  {}\nkey id:      {id}\n",
+                pair.signing_key.display(),
+                pair.public_key.display()
+            );
+            match print_stdout(&text) {
+                Ok(()) => 0,
+                Err(e) => {
+                    eprintln!("error: cannot write to stdout: {e}");
+                    EXIT_USAGE
+                }
+            }
         }
         Err(e) => {
             eprintln!("error: {e}");
             EXIT_USAGE
         }
+    }
+}
+
+/// Writes `text` to stdout. A reader that went away (`… | head`) is not an error; any other failure is.
+fn print_stdout(text: &str) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
     }
 }

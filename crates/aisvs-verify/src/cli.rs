@@ -271,9 +271,13 @@ fn execute(cmd: &VerifyCommand) -> Result<(Report, Format), VerifyError> {
 pub fn run(cmd: VerifyCommand) -> i32 {
     match execute(&cmd) {
         Ok((report, format)) => {
-            match format {
-                Format::Text => print!("{}", render_text(&report)),
-                Format::Json => println!("{}", render_json(&report)),
+            let text = match format {
+                Format::Text => render_text(&report),
+                Format::Json => format!("{}\n", render_json(&report)),
+            };
+            if let Err(e) = print_stdout(&text) {
+                eprintln!("error: cannot write to stdout: {e}");
+                return 2;
             }
             if report.verified {
                 0
@@ -285,5 +289,15 @@ pub fn run(cmd: VerifyCommand) -> i32 {
             eprintln!("error: {error}");
             2
         }
+    }
+}
+
+/// Writes `text` to stdout. A reader that went away (`… | head`) is not an error; any other failure is.
+fn print_stdout(text: &str) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
     }
 }

@@ -94,14 +94,16 @@ pub fn run(args: GateArgs) -> i32 {
             return EXIT_ERROR;
         }
     }
-    match args.format {
-        OutputFormat::Text => {
-            print!("{}", render_text(&record));
-            if let Some(path) = &args.record {
-                println!("decision record: {}", path.display());
-            }
-        }
-        OutputFormat::Json => println!("{}", record.to_json()),
+    let mut text = match args.format {
+        OutputFormat::Text => render_text(&record),
+        OutputFormat::Json => format!("{}\n", record.to_json()),
+    };
+    if let (OutputFormat::Text, Some(path)) = (&args.format, &args.record) {
+        text.push_str(&format!("decision record: {}\n", path.display()));
+    }
+    if let Err(e) = print_stdout(&text) {
+        eprintln!("error: cannot write to stdout: {e}");
+        return EXIT_ERROR;
     }
     match record.decision {
         crate::decision::Outcome::Promote => EXIT_PROMOTE,
@@ -127,4 +129,14 @@ fn write_record(
         }
     };
     std::fs::write(path, text + "\n").map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Writes `text` to stdout. A reader that went away (`… | head`) is not an error; any other failure is.
+fn print_stdout(text: &str) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
 }

@@ -527,3 +527,22 @@ fn requirements_and_rules_commands() {
                 .and(predicate::str::contains("accept_runtime_default")),
         );
 }
+
+#[test]
+fn listings_to_a_closed_pipe_end_quietly() {
+    // `aisvs rules | head -1`: the reader is gone before aisvs writes. It must not panic (exit 101 with a
+    // backtrace); a closed pipe is not an error for a listing.
+    for args in [&["rules"][..], &["requirements", "--json"][..]] {
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("aisvs"))
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn aisvs");
+        drop(child.stdout.take());
+        let out = child.wait_with_output().expect("wait for aisvs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+    }
+}

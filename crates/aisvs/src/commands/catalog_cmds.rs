@@ -44,11 +44,8 @@ pub fn requirements(args: RequirementsArgs) -> i32 {
                 })
             })
             .collect();
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&items).unwrap_or_default()
-        );
-        return 0;
+        let json = serde_json::to_string_pretty(&items).unwrap_or_default();
+        return finish(&format!("{json}\n"));
     }
     let mut out = String::new();
     let _ = writeln!(
@@ -74,17 +71,18 @@ pub fn requirements(args: RequirementsArgs) -> i32 {
         }
         let _ = writeln!(out, "    evidence: {}", r.evidence.join("; "));
     }
-    print!("{out}");
-    0
+    finish(&out)
 }
 
 /// Lists rules, or explains one.
 pub fn rules(args: RulesArgs) -> i32 {
     let rules = registry();
     let Some(id) = args.id else {
+        let mut out = String::new();
         for r in &rules {
             let m = r.meta();
-            println!(
+            let _ = writeln!(
+                out,
                 "{:<34} {:<14} {:<7} {}",
                 m.id,
                 m.requirements.join(","),
@@ -92,7 +90,7 @@ pub fn rules(args: RulesArgs) -> i32 {
                 m.title
             );
         }
-        return 0;
+        return finish(&out);
     };
     let Some(rule) = rules.iter().find(|r| r.meta().id == id) else {
         eprintln!("error: unknown rule `{id}` (see `aisvs rules`)");
@@ -127,8 +125,28 @@ pub fn rules(args: RulesArgs) -> i32 {
             let _ = writeln!(out, "  {} = {}    {}", o.name, o.default, o.doc);
         }
     }
-    print!("{out}");
-    0
+    finish(&out)
+}
+
+/// Prints a listing; exit 0, or 2 when stdout fails (a closed pipe is fine).
+fn finish(text: &str) -> i32 {
+    match print_stdout(text) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("error: cannot write to stdout: {e}");
+            2
+        }
+    }
+}
+
+/// Writes `text` to stdout. A reader that went away (`… | head`) is not an error; any other failure is.
+fn print_stdout(text: &str) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
 }
 
 fn indent(s: &str) -> String {
