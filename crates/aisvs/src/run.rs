@@ -12,7 +12,7 @@ use crate::discover::{discover, DiscoverError};
 use crate::evidence::Evidence;
 use crate::model::scan_evidence::{EvidenceContext, HistoryChoice};
 use crate::model::{Model, ParsedFile};
-use crate::parse::parse_yaml;
+use crate::parse::yaml::parse_yaml_noting;
 use crate::report::Report;
 use crate::rules::{registry, EvidenceSink, Rule};
 use crate::source::{FileKind, SourceFile};
@@ -259,8 +259,8 @@ fn parse_all(
         files
             .into_par_iter()
             .map(|source| match source.kind {
-                FileKind::Yaml | FileKind::Json => match parse_yaml(&source) {
-                    Ok(docs) => (ParsedFile { source, docs, parse_failed: false }, None),
+                FileKind::Yaml | FileKind::Json => match parse_yaml_noting(&source) {
+                    Ok((docs, note)) => (ParsedFile { source, docs, parse_failed: false }, note),
                     Err(mut d) => {
                         if source.text.contains("{{") {
                             d.severity = crate::diag::DiagSeverity::Warning;

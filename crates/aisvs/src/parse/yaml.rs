@@ -4,6 +4,7 @@ use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
 
 use crate::diag::Diagnostic;
 use crate::parse::node::{Entry, Node, Value};
+use crate::parse::yaml_lenient;
 use crate::source::{SourceFile, Span};
 
 /// Documents nested deeper than this are cut off with a diagnostic (no real manifest comes close).
@@ -20,18 +21,62 @@ pub struct Document {
 
 /// Parses a YAML or JSON file into its documents; on error returns a diagnostic with the line.
 pub fn parse_yaml(file: &SourceFile) -> Result<Vec<Document>, Diagnostic> {
-    let text: &str = &file.text;
-    let loaded = match MarkedYaml::load_from_str(text) {
-        Ok(docs) => docs,
-        Err(err) => {
-            let line = err.marker().line();
-            return Err(Diagnostic::error(
-                &file.path,
-                line,
-                format!("invalid YAML: {}", err.info()),
-            ));
+    parse_yaml_noting(file).map(|(docs, _)| docs)
+}
+
+/// [`parse_yaml`], plus a warning when the file was only readable after closing brackets were moved
+/// ([`yaml_lenient`]).
+pub fn parse_yaml_noting(
+    file: &SourceFile,
+) -> Result<(Vec<Document>, Option<Diagnostic>), Diagnostic> {
+    let mut repaired: Option<String> = None;
+    let mut repaired_lines: Vec<usize> = Vec::new();
+    loop {
+        let text = repaired.as_deref().unwrap_or(&file.text);
+        let err = match MarkedYaml::load_from_str(text) {
+            Ok(loaded) => {
+                let docs = convert(file, text, &loaded)?;
+                let note = repaired_lines.first().map(|&line| {
+                    Diagnostic::warning(
+                        &file.path,
+                        line,
+                        format!(
+                            "closing bracket indented less than its collection ({} line(s)): invalid YAML 1.2, read as PyYAML reads it",
+                            repaired_lines.len()
+                        ),
+                    )
+                });
+                return Ok((docs, note));
+            }
+            Err(err) => err,
+        };
+        let line = err.marker().line();
+        let retry = (err.info() == "invalid indentation"
+            && repaired_lines.len() < yaml_lenient::MAX_REPAIRS)
+            .then(|| yaml_lenient::hoist_closers(text, line))
+            .flatten();
+        match retry {
+            Some(next) => {
+                repaired_lines.push(line);
+                repaired = Some(next);
+            }
+            None => {
+                return Err(Diagnostic::error(
+                    &file.path,
+                    line,
+                    format!("invalid YAML: {}", err.info()),
+                ))
+            }
         }
-    };
+    }
+}
+
+/// Turns saphyr's documents into [`Node`] trees; `text` is what was parsed (byte offsets match the file's).
+fn convert(
+    file: &SourceFile,
+    text: &str,
+    loaded: &[MarkedYaml<'_>],
+) -> Result<Vec<Document>, Diagnostic> {
     let offsets = CharOffsets::new(text);
     let mut conv = Converter {
         file: file.id,
