@@ -46,6 +46,8 @@ pub fn kind_for_path(path: &Path) -> Option<FileKind> {
         "json" => Some(FileKind::Json),
         "tf" => Some(FileKind::Terraform),
         "sh" | "env" | "conf" => Some(FileKind::Text),
+        // HCL other than Terraform: read for Vault server configurations (seal stanzas).
+        "hcl" => Some(FileKind::Text),
         // Evidence: JSON-lines bundles/attestations, Sigstore bundles (JSON), OCI layout markers.
         "jsonl" => Some(FileKind::Text),
         "sigstore" => Some(FileKind::Json),

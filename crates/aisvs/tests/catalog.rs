@@ -8,7 +8,7 @@ use aisvs::rules::registry;
 
 const PREFIXES: &[&str] = &[
     "k8s-", "tf-", "docker-", "compose-", "gha-", "gitlab-", "ci-", "script-", "seccomp-",
-    "runtime-", "report-", "host-", "model-", "supply-",
+    "runtime-", "report-", "host-", "model-", "supply-", "vault-",
 ];
 
 #[test]

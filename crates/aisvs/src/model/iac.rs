@@ -5,6 +5,7 @@ pub mod ci;
 pub mod compose;
 pub mod docker;
 pub mod terraform;
+pub mod vault;
 
 use crate::diag::Diagnostic;
 use crate::source::{FileId, FileKind};
@@ -15,6 +16,7 @@ pub use ci::{CiJob, CiKind, CiPipeline, CiStep};
 pub use compose::{ComposeFile, ComposeService};
 pub use docker::{DockerStage, Dockerfile};
 pub use terraform::{TfBlock, TfOrigin};
+pub use vault::VaultServerConfig;
 
 /// Typed views over Terraform, Dockerfiles, Compose files and CI workflows.
 #[derive(Debug, Default)]
@@ -31,6 +33,8 @@ pub struct IacModel<'a> {
     pub scripts: Vec<FileId>,
     /// `.env` files.
     pub env_files: Vec<FileId>,
+    /// Vault server configuration files (`*.hcl`).
+    pub vault: Vec<VaultServerConfig>,
 }
 
 impl<'a> IacModel<'a> {
@@ -39,6 +43,7 @@ impl<'a> IacModel<'a> {
     pub fn build(files: &'a [ParsedFile], diags: &mut Vec<Diagnostic>) -> Self {
         let mut model = IacModel {
             terraform: terraform::build(files, diags),
+            vault: vault::build(files, diags),
             ..IacModel::default()
         };
         for f in files {

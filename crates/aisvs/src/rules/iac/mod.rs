@@ -4,6 +4,7 @@ mod ci;
 mod compose;
 mod docker;
 mod tf;
+mod vault_seal;
 
 use super::Rule;
 
@@ -32,5 +33,6 @@ pub fn rules() -> Vec<Box<dyn Rule>> {
         Box::new(docker::build_secrets::BuildSecrets),
         Box::new(docker::script_env_leak::ScriptEnvLeak),
         Box::new(tf::open_admin_ports::OpenAdminPorts::default()),
+        Box::new(vault_seal::VaultSealKms),
     ]
 }
