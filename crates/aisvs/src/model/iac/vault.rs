@@ -127,7 +127,10 @@ fn embedded(src: &SourceFile, node: &Node, route: &Route) -> Option<VaultServerC
 /// For a literal block scalar, the 1-based file line of its first content line and its indentation.
 fn literal_block_start(src: &SourceFile, span: Span) -> Option<(usize, usize)> {
     let (line, column) = src.line_col(span.start());
-    let header = src.line_text(line.checked_sub(1)?);
+    if line < 2 {
+        return None; // a block scalar's content never starts on the first line
+    }
+    let header = src.line_text(line - 1);
     let indicator = header.trim_end().rsplit(' ').next().unwrap_or_default();
     let literal = indicator.starts_with('|')
         && indicator[1..]
