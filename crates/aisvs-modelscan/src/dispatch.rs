@@ -1,6 +1,7 @@
 //! Format identification by content (magic bytes and structure, never the file name) and routing
 //! to the format scanner. Used for files and, recursively, for archive members.
 
+use crate::formats::codec::Codec;
 use crate::formats::{compressed, gguf, hdf5, keras, npy, onnx, safetensors, tar, zip};
 use crate::options::ScanOptions;
 use crate::pickle;
@@ -80,8 +81,8 @@ pub fn scan_window(
     if head.len() >= 262 && &head[257..262] == b"ustar" {
         return tar::scan(&mut s, ctx, out);
     }
-    if starts(b"\x1f\x8b") || starts(b"ZF0x") {
-        return compressed::scan(&mut s, ctx, out);
+    if let Some(codec) = Codec::sniff_magic(&head) {
+        return compressed::scan(&mut s, codec, ctx, out);
     }
     if let Some(name) = unsupported_container(&head) {
         let detail = format!("{name} data: decompression not supported, content not scanned");
@@ -94,6 +95,9 @@ pub fn scan_window(
     }
     if looks_like_safetensors(&head, len) {
         return safetensors::scan(&mut s, ctx, out);
+    }
+    if let Some(codec) = Codec::sniff_weak(&head) {
+        return compressed::scan(&mut s, codec, ctx, out);
     }
     if starts(b"\x80") {
         return scan_pickle(&mut s, ctx, out, true).unwrap_or(Format::Pickle);
@@ -171,14 +175,7 @@ fn looks_like_safetensors(head: &[u8], len: u64) -> bool {
 }
 
 fn unsupported_container(head: &[u8]) -> Option<&'static str> {
-    let table: [(&[u8], &str); 6] = [
-        (b"BZh", "bzip2"),
-        (b"\xfd7zXZ\x00", "xz"),
-        (b"\x04\x22\x4d\x18", "lz4"),
-        (b"\x28\xb5\x2f\xfd", "zstd"),
-        (b"7z\xbc\xaf\x27\x1c", "7z"),
-        (b"Rar!\x1a\x07", "rar"),
-    ];
+    let table: [(&[u8], &str); 2] = [(b"7z\xbc\xaf\x27\x1c", "7z"), (b"Rar!\x1a\x07", "rar")];
     table
         .iter()
         .find(|(magic, _)| head.starts_with(magic))

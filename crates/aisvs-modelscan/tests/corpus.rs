@@ -59,6 +59,10 @@ const REQUIRED_CLASSES: &[&str] = &[
     "onnx-external-data",
     "safetensors-header-bomb",
     "safetensors-overlap",
+    "compressed-pickle",
+    "multi-stream-compression",
+    "corrupt-compression",
+    "compression-bomb",
 ];
 
 #[derive(serde::Deserialize)]

@@ -231,6 +231,11 @@ fn finish_member(format: Format, inner: Vec<Finding>, out: &mut Vec<Finding>) {
             | Format::Npz
             | Format::PytorchTar
             | Format::Gzip
+            | Format::Bzip2
+            | Format::Xz
+            | Format::Lzma
+            | Format::Lz4
+            | Format::Zstd
     ) {
         out.push(Finding::new(
             FindingKind::Note,

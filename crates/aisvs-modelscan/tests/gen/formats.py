@@ -143,6 +143,6 @@ def write():
     emit("u06_safetensors_unknown_dtype.safetensors", safetensors(newer, bytes(4)), "unknown",
          "safetensors-unknown-dtype", "unknown to this scanner")
     emit("u03_random_binary.bin", bytes(range(1, 256)) * 4, "unknown", "unknown-format", "no supported model format")
-    emit("u04_bzip2.pkl", b"BZh91AY&SY" + bytes(40), "unknown", "unsupported-compression", "bzip2")
+    emit("u04_7z.pkl", b"7z\xbc\xaf\x27\x1c" + bytes(40), "unknown", "unsupported-compression", "7z")
     emit("u05_modeling_custom.py", b"import torch\n\nclass Model:\n    pass\n", "unknown", "python-source",
          "trust_remote_code")

@@ -19,6 +19,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 warnings.filterwarnings("ignore", message="Duplicate name")
 
 import common  # noqa: E402
+import compressed  # noqa: E402
 import containers  # noqa: E402
 import formats  # noqa: E402
 import pickles  # noqa: E402
@@ -33,6 +34,7 @@ def main():
     pickles.write()
     containers.write()
     formats.write()
+    compressed.write()
     with open(os.path.join(out, "manifest.json"), "w") as f:
         json.dump(common.MANIFEST, f, indent=1)
     print(f"wrote {len(common.MANIFEST)} samples to {out}")

@@ -1,0 +1,200 @@
+//! Compressed containers made by the real tools (`tests/fixtures/compressed/make_fixtures.py`:
+//! joblib with each of its compressors, the lz4 and zstandard packages, the xz command): payloads
+//! inside are found in the `(decompressed)` member, broken streams are never `safe`, and bombs stop
+//! at the member limit quickly. The stdlib-generated bzip2/xz/lzma/zlib samples and the bombs of
+//! every format are in the generated corpus (`tests/gen/compressed.py`).
+
+use aisvs_modelscan::{scan_bytes, scan_file, FileReport, Finding, Format, ScanOptions, Verdict};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+fn fixture(name: &str) -> FileReport {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/compressed")
+        .join(name);
+    assert!(path.is_file(), "missing fixture {}", path.display());
+    scan_file(&path, &ScanOptions::default())
+}
+
+fn mentions(findings: &[Finding], needle: &str) -> bool {
+    let needle = needle.to_lowercase();
+    findings
+        .iter()
+        .any(|f| f.detail.to_lowercase().contains(&needle))
+}
+
+/// Unsafe, with the import named in a finding located inside the decompressed content.
+fn assert_payload_found(name: &str) {
+    let report = fixture(name);
+    assert_eq!(
+        report.verdict,
+        Verdict::Unsafe,
+        "{name}: {:#?}",
+        report.findings
+    );
+    let located = report.findings.iter().any(|f| {
+        f.detail.contains("posix.system")
+            && f.member.as_deref() == Some("(decompressed)")
+            && f.offset.is_some()
+    });
+    assert!(
+        located,
+        "{name}: no located posix.system finding: {:#?}",
+        report.findings
+    );
+}
+
+/// Not safe, with a finding that names the failed decompression and the codec.
+fn assert_decompression_failed(name: &str, codec: &str, why: &str) {
+    let report = fixture(name);
+    assert_ne!(report.verdict, Verdict::Safe, "{name}");
+    assert!(
+        mentions(&report.findings, &format!("{codec} decompression failed"))
+            && mentions(&report.findings, why),
+        "{name}: {:#?}",
+        report.findings
+    );
+}
+
+#[test]
+fn joblib_payloads_are_found_under_every_joblib_compressor() {
+    for comp in ["zlib", "gzip", "bz2", "lzma", "xz", "lz4"] {
+        assert_payload_found(&format!("joblib_{comp}_payload.joblib"));
+    }
+}
+
+#[test]
+fn compressed_joblib_numpy_models_are_safe() {
+    for comp in ["zlib", "gzip", "bz2", "lzma", "xz", "lz4"] {
+        let name = format!("joblib_{comp}_numpy.joblib");
+        let report = fixture(&name);
+        assert_eq!(
+            report.verdict,
+            Verdict::Safe,
+            "{name}: {:#?}",
+            report.findings
+        );
+        assert_eq!(report.format, Format::Joblib, "{name}");
+    }
+}
+
+#[test]
+fn lz4_and_zstd_pickles_are_scanned_as_pickles() {
+    for name in ["benign.pkl.lz4", "benign.pkl.zst"] {
+        let report = fixture(name);
+        assert_eq!(
+            report.verdict,
+            Verdict::Safe,
+            "{name}: {:#?}",
+            report.findings
+        );
+        assert_eq!(report.format, Format::Pickle, "{name}");
+    }
+    for name in [
+        "payload.pkl.lz4",
+        "payload_linked_blocks.pkl.lz4",
+        "payload.pkl.zst",
+        "payload_multiblock.pkl.xz",
+    ] {
+        assert_payload_found(name);
+    }
+}
+
+#[test]
+fn every_frame_and_stream_is_scanned() {
+    assert_payload_found("benign_then_payload_frames.pkl.zst");
+    assert_payload_found("skippable_then_payload.pkl.zst");
+}
+
+#[test]
+fn truncated_and_corrupt_lz4_and_zstd_are_never_safe() {
+    assert_decompression_failed("truncated.pkl.lz4", "lz4", "");
+    assert_decompression_failed("checksum_mismatch.pkl.lz4", "lz4", "checksum");
+    assert_decompression_failed("truncated.pkl.zst", "zstd", "");
+    assert_decompression_failed("checksum_mismatch.pkl.zst", "zstd", "checksum");
+}
+
+/// A zstd frame of `mib` MiB of zeros, as 128 KiB RLE blocks (4 bytes per block).
+fn zstd_zero_bomb(mib: u32) -> Vec<u8> {
+    let mut out = vec![0x28, 0xb5, 0x2f, 0xfd, 0x00, 0x38];
+    let blocks = mib * 8;
+    for i in 0..blocks {
+        let header = (128u32 * 1024) << 3 | 1 << 1 | u32::from(i + 1 == blocks);
+        out.extend_from_slice(&header.to_le_bytes()[..3]);
+        out.push(0);
+    }
+    out
+}
+
+#[test]
+fn a_one_gib_zstd_bomb_stops_at_the_default_member_limit_quickly() {
+    let bomb = zstd_zero_bomb(1024);
+    assert!(bomb.len() < 40_000);
+    let opts = ScanOptions::default();
+    let started = Instant::now();
+    let (format, verdict, findings) = scan_bytes(&bomb, &opts);
+    let took = started.elapsed();
+    assert_eq!(verdict, Verdict::Unknown, "{findings:#?}");
+    assert_eq!(format, Format::Zstd);
+    let limit = format!("{}-byte limit", opts.max_member_bytes);
+    assert!(mentions(&findings, &limit), "{findings:#?}");
+    // 256 MiB in a debug build takes a few seconds; the whole GiB would take four times that.
+    assert!(took < Duration::from_secs(60), "took {took:?}");
+}
+
+#[test]
+fn a_payload_before_the_limit_is_still_reported() {
+    let mut bomb = zstd_zero_bomb(64);
+    // A frame holding the payload first, then the bomb: the payload lies inside the limit.
+    let payload = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/compressed/payload.pkl.zst"),
+    )
+    .expect("fixture");
+    bomb.splice(0..0, payload);
+    let opts = ScanOptions {
+        max_member_bytes: 8 << 20,
+        ..ScanOptions::default()
+    };
+    let (_, verdict, findings) = scan_bytes(&bomb, &opts);
+    assert_eq!(verdict, Verdict::Unsafe, "{findings:#?}");
+    assert!(mentions(&findings, "posix.system") && mentions(&findings, "limit"));
+}
+
+#[test]
+fn every_truncation_and_byte_flip_is_handled_and_truncations_are_never_safe() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/compressed");
+    let opts = ScanOptions {
+        max_member_bytes: 1 << 20,
+        ..ScanOptions::default()
+    };
+    for name in [
+        "joblib_zlib_payload.joblib",
+        "joblib_gzip_payload.joblib",
+        "joblib_bz2_numpy.joblib",
+        "joblib_lzma_numpy.joblib",
+        "joblib_xz_numpy.joblib",
+        "joblib_lz4_numpy.joblib",
+        "payload_linked_blocks.pkl.lz4",
+        "benign.pkl.zst",
+        "payload_multiblock.pkl.xz",
+    ] {
+        let bytes = std::fs::read(dir.join(name)).expect("fixture");
+        for cut in 4..bytes.len() {
+            let (_, verdict, findings) = scan_bytes(&bytes[..cut], &opts);
+            assert_ne!(verdict, Verdict::Safe, "{name} cut at {cut}: {findings:#?}");
+            assert!(
+                !mentions(&findings, "gave up"),
+                "{name} cut at {cut}: decoder panicked"
+            );
+        }
+        for at in 0..bytes.len() {
+            let mut flipped = bytes.clone();
+            flipped[at] ^= 0x41;
+            let (_, _, findings) = scan_bytes(&flipped, &opts);
+            assert!(
+                !mentions(&findings, "gave up"),
+                "{name} flipped at {at}: decoder panicked"
+            );
+        }
+    }
+}
