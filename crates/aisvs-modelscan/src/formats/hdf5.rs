@@ -30,8 +30,10 @@ pub fn scan(s: &mut Stream, ctx: &Ctx, out: &mut Vec<Finding>) -> Format {
         match hit {
             Some(i) => {
                 let hit = pos + i as u64;
-                let end = opening_brace(s, hit).and_then(|at| parse_config_at(s, at, ctx, out));
+                let end =
+                    opening_brace(s, hit).and_then(|at| parse_config_at(s, at, hit, ctx, out));
                 found += u32::from(end.is_some());
+                // An object always ends after the needle it holds, so the search only moves forward.
                 pos = end.unwrap_or(hit + 1);
             }
             // Overlap so a needle straddling two chunks is still seen.
@@ -59,8 +61,16 @@ fn opening_brace(s: &mut Stream, hit: u64) -> Option<u64> {
         .map(|i| from + i as u64)
 }
 
-/// Parses the balanced JSON object starting at `at`; returns its end offset when it parsed.
-fn parse_config_at(s: &mut Stream, at: u64, _ctx: &Ctx, out: &mut Vec<Finding>) -> Option<u64> {
+/// Parses the balanced JSON object starting at `at`; returns its end offset when it parsed and
+/// holds the needle at `hit` (an object closed before `hit`, as in `{}, "class_name"`, is not the
+/// config, and accepting it would send the search back to before the needle, forever).
+fn parse_config_at(
+    s: &mut Stream,
+    at: u64,
+    hit: u64,
+    _ctx: &Ctx,
+    out: &mut Vec<Finding>,
+) -> Option<u64> {
     let take = MAX_CONFIG.min(s.len() - at);
     let bytes = s
         .seek_to(at)
@@ -79,6 +89,9 @@ fn parse_config_at(s: &mut Stream, at: u64, _ctx: &Ctx, out: &mut Vec<Finding>) 
             (false, _, b'}') => {
                 depth -= 1;
                 if depth == 0 {
+                    if at + (i as u64) < hit {
+                        return None;
+                    }
                     let value: serde_json::Value = serde_json::from_slice(&bytes[..=i]).ok()?;
                     check_config(&value, Some(at), out);
                     return Some(at + i as u64 + 1);
