@@ -26,6 +26,20 @@ pub enum ReportKind {
     EvidenceDocument,
 }
 
+impl ReportKind {
+    /// Every kind, for callers that try each parser (hostile-input tests, fuzzing).
+    pub const ALL: [ReportKind; 8] = [
+        ReportKind::Trivy,
+        ReportKind::Grype,
+        ReportKind::KubeBenchJson,
+        ReportKind::KubeBenchText,
+        ReportKind::SecretMetadata,
+        ReportKind::Mitigation,
+        ReportKind::Offboarding,
+        ReportKind::EvidenceDocument,
+    ];
+}
+
 /// Recognises an evidence file from its content (and, for ignore files, its name).
 /// Returns `None` for anything else, including invalid JSON.
 pub fn sniff(path: &Path, text: &str) -> Option<ReportKind> {
@@ -93,6 +107,24 @@ fn sniff_json(value: &Value) -> Option<ReportKind> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn all_lists_every_kind_once() {
+        // The exhaustive match stops compiling when a kind is added without a place here.
+        let place = |kind: ReportKind| match kind {
+            ReportKind::Trivy => 0,
+            ReportKind::Grype => 1,
+            ReportKind::KubeBenchJson => 2,
+            ReportKind::KubeBenchText => 3,
+            ReportKind::SecretMetadata => 4,
+            ReportKind::Mitigation => 5,
+            ReportKind::Offboarding => 6,
+            ReportKind::EvidenceDocument => 7,
+        };
+        for (i, kind) in ReportKind::ALL.iter().enumerate() {
+            assert_eq!(place(*kind), i);
+        }
+    }
 
     #[test]
     fn recognises_by_content_not_name() {

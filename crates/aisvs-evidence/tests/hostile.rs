@@ -17,16 +17,7 @@ const FILES: &[&str] = &[
     "kube-bench/Expected_output.data",
 ];
 
-const KINDS: &[ReportKind] = &[
-    ReportKind::Trivy,
-    ReportKind::Grype,
-    ReportKind::KubeBenchJson,
-    ReportKind::KubeBenchText,
-    ReportKind::SecretMetadata,
-    ReportKind::Mitigation,
-    ReportKind::Offboarding,
-    ReportKind::EvidenceDocument,
-];
+const KINDS: &[ReportKind] = &ReportKind::ALL;
 
 #[test]
 fn truncations_and_flips_never_panic() {
