@@ -6,6 +6,7 @@ pub mod compose;
 pub mod docker;
 pub mod terraform;
 pub mod vault;
+pub mod vault_env;
 
 use crate::diag::Diagnostic;
 use crate::source::{FileId, FileKind};
@@ -17,6 +18,7 @@ pub use compose::{ComposeFile, ComposeService};
 pub use docker::{DockerStage, Dockerfile};
 pub use terraform::{TfBlock, TfOrigin};
 pub use vault::VaultServerConfig;
+pub use vault_env::SealTypeEnv;
 
 /// Typed views over Terraform, Dockerfiles, Compose files and CI workflows.
 #[derive(Debug, Default)]
@@ -35,6 +37,8 @@ pub struct IacModel<'a> {
     pub env_files: Vec<FileId>,
     /// Vault server configuration files (`*.hcl`).
     pub vault: Vec<VaultServerConfig>,
+    /// `VAULT_SEAL_TYPE` settings (container env, Helm values, Compose, Dockerfile `ENV`).
+    pub vault_seal_env: Vec<SealTypeEnv>,
 }
 
 impl<'a> IacModel<'a> {
@@ -70,6 +74,7 @@ impl<'a> IacModel<'a> {
                 FileKind::Terraform => {}
             }
         }
+        model.vault_seal_env = vault_env::find(files, &model.dockerfiles);
         model
     }
 

@@ -1,0 +1,165 @@
+//! `VAULT_SEAL_TYPE` settings among the inputs. Vault activates a seal when this environment variable names its
+//! type, without any `seal` stanza, so a server configuration without one is not necessarily Shamir-sealed.
+//! Read from YAML/JSON (Kubernetes `env` items, vault-helm `server.extraEnvironmentVars`, Compose `environment`
+//! maps and `KEY=value` lists) and from Dockerfile `ENV` instructions.
+
+use crate::evidence::Location;
+use crate::model::ParsedFile;
+use crate::parse::dockerfile::key_values;
+use crate::parse::{Node, Route, Value};
+use crate::source::{FileId, FileKind};
+
+use super::Dockerfile;
+
+/// The variable's name.
+pub const VAULT_SEAL_TYPE: &str = "VAULT_SEAL_TYPE";
+
+/// One place that sets `VAULT_SEAL_TYPE`.
+#[derive(Debug)]
+pub struct SealTypeEnv {
+    /// The file it is in.
+    pub file: FileId,
+    /// The seal type it selects (lower-cased, as Vault compares it).
+    pub kind: String,
+    /// Where it is set.
+    pub location: Location,
+}
+
+/// Deeper YAML than this is not searched (manifests and values files are far shallower).
+const MAX_DEPTH: usize = 64;
+
+/// Every `VAULT_SEAL_TYPE` setting in YAML/JSON documents and Dockerfiles.
+pub fn find(files: &[ParsedFile], dockerfiles: &[Dockerfile]) -> Vec<SealTypeEnv> {
+    let mut out = Vec::new();
+    for f in files {
+        if matches!(f.source.kind, FileKind::Yaml | FileKind::Json)
+            && f.source.text.contains(VAULT_SEAL_TYPE)
+        {
+            for doc in &f.docs {
+                walk(f.source.id, &doc.root, &Route::root(), 0, &mut out);
+            }
+        }
+    }
+    for docker in dockerfiles {
+        for (index, instruction) in docker.instructions.iter().enumerate() {
+            if !instruction.keyword.eq_ignore_ascii_case("ENV") {
+                continue;
+            }
+            for (key, value) in key_values("ENV", &instruction.args) {
+                if let (true, Some(value), Some(location)) =
+                    (key == VAULT_SEAL_TYPE, value, docker.location(index))
+                {
+                    out.push(setting(docker.file, &value, location));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn setting(file: FileId, value: &str, location: Location) -> SealTypeEnv {
+    SealTypeEnv {
+        file,
+        kind: value.trim().trim_matches(['"', '\'']).to_ascii_lowercase(),
+        location,
+    }
+}
+
+fn walk(file: FileId, node: &Node, route: &Route, depth: usize, out: &mut Vec<SealTypeEnv>) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    match &node.value {
+        Value::Map(entries) => {
+            // Kubernetes: `- name: VAULT_SEAL_TYPE` / `value: awskms`.
+            if node.get("name").and_then(Node::as_str) == Some(VAULT_SEAL_TYPE) {
+                if let Some(value) = node.get("value").and_then(Node::as_str) {
+                    let at = Location::node(node, route);
+                    out.push(setting(file, value, at));
+                }
+            }
+            for e in entries {
+                let here = route.key(&e.key);
+                match e.value.as_str() {
+                    // vault-helm `extraEnvironmentVars`, Compose `environment:` maps.
+                    Some(value) if e.key == VAULT_SEAL_TYPE => {
+                        out.push(setting(file, value, Location::node(&e.value, &here)));
+                    }
+                    _ => walk(file, &e.value, &here, depth + 1, out),
+                }
+            }
+        }
+        Value::Seq(items) => {
+            for (i, item) in items.iter().enumerate() {
+                let here = route.index(i);
+                // Compose `environment:` lists: `- VAULT_SEAL_TYPE=awskms`.
+                let assignment = item
+                    .as_str()
+                    .and_then(|s| s.strip_prefix(VAULT_SEAL_TYPE))
+                    .and_then(|rest| rest.strip_prefix('='));
+                match assignment {
+                    Some(value) => out.push(setting(file, value, Location::node(item, &here))),
+                    None => walk(file, item, &here, depth + 1, out),
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::yaml::parse_yaml;
+    use crate::source::SourceFile;
+
+    fn kinds_in(kind: FileKind, name: &str, text: &str) -> Vec<String> {
+        let source = SourceFile::new(0, name.into(), name.into(), kind, text.into());
+        let mut diags = Vec::new();
+        let dockerfiles = match kind {
+            FileKind::Dockerfile => vec![Dockerfile::build(&source, &mut diags)],
+            _ => Vec::new(),
+        };
+        let docs = match kind {
+            FileKind::Yaml => parse_yaml(&source).expect("valid YAML"),
+            _ => Vec::new(),
+        };
+        let files = [ParsedFile {
+            source,
+            docs,
+            parse_failed: false,
+        }];
+        find(&files, &dockerfiles)
+            .into_iter()
+            .map(|s| s.kind)
+            .collect()
+    }
+
+    #[test]
+    fn every_way_of_setting_the_variable_is_found() {
+        let k8s = "spec:\n  containers:\n    - env:\n        - name: VAULT_SEAL_TYPE\n          value: AWSKMS\n";
+        assert_eq!(kinds_in(FileKind::Yaml, "d.yaml", k8s), ["awskms"]);
+        let helm = "server:\n  extraEnvironmentVars:\n    VAULT_SEAL_TYPE: \"gcpckms\"\n";
+        assert_eq!(kinds_in(FileKind::Yaml, "values.yaml", helm), ["gcpckms"]);
+        let compose = "services:\n  vault:\n    environment:\n      - VAULT_SEAL_TYPE=transit\n";
+        assert_eq!(
+            kinds_in(FileKind::Yaml, "compose.yaml", compose),
+            ["transit"]
+        );
+        let docker =
+            "FROM hashicorp/vault:1.18\nENV VAULT_SEAL_TYPE=pkcs11 VAULT_HSM_LIB=/usr/lib/hsm.so\n";
+        assert_eq!(
+            kinds_in(FileKind::Dockerfile, "Dockerfile", docker),
+            ["pkcs11"]
+        );
+    }
+
+    #[test]
+    fn other_variables_and_mentions_are_not_settings() {
+        let yaml = "env:\n  - name: VAULT_ADDR\n    value: https://vault:8200\n  - name: NOTE\n    value: VAULT_SEAL_TYPE is unset\n  - VAULT_SEAL_TYPEX=awskms\n";
+        assert!(kinds_in(FileKind::Yaml, "d.yaml", yaml).is_empty());
+        let docker =
+            "FROM vault\nENV VAULT_ADDR=https://vault:8200\nRUN echo VAULT_SEAL_TYPE=awskms\n";
+        assert!(kinds_in(FileKind::Dockerfile, "Dockerfile", docker).is_empty());
+    }
+}
