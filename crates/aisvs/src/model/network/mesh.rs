@@ -15,6 +15,24 @@ pub struct ServiceEntryInfo {
     pub hosts: Vec<String>,
     /// `spec.location` is MESH_EXTERNAL (the default for entries naming outside hosts is MESH_EXTERNAL too).
     pub external: bool,
+    /// `spec.exportTo` (`.` = its own namespace, `*` = all); empty means Istio's default, every namespace.
+    pub export_to: Vec<String>,
+}
+
+impl ServiceEntryInfo {
+    /// Whether sidecars in `namespace` see this entry.
+    pub fn visible_in(&self, namespace: &str) -> bool {
+        self.export_to.is_empty()
+            || self
+                .export_to
+                .iter()
+                .any(|e| e == "*" || e == namespace || (e == "." && self.namespace == namespace))
+    }
+
+    /// A host of `*` admits every destination, which undoes REGISTRY_ONLY (`*.example.com` is a real allow-list).
+    pub fn admits_every_host(&self) -> bool {
+        self.external && self.hosts.iter().any(|h| h == "*")
+    }
 }
 
 /// What the inputs say about the Istio mesh.
@@ -68,19 +86,21 @@ impl MeshInfo {
             }
             ("ServiceEntry", true) => {
                 let spec = o.spec();
-                let hosts = spec
-                    .and_then(|s| s.get("hosts"))
-                    .map(Node::items)
-                    .unwrap_or(&[])
-                    .iter()
-                    .filter_map(Node::scalar_text)
-                    .collect();
+                let strings = |key: &str| -> Vec<String> {
+                    spec.and_then(|s| s.get(key))
+                        .map(Node::items)
+                        .unwrap_or(&[])
+                        .iter()
+                        .filter_map(Node::scalar_text)
+                        .collect()
+                };
                 let location = spec.and_then(|s| s.get("location")).and_then(Node::as_str);
                 self.service_entries.push(ServiceEntryInfo {
                     object: index,
                     namespace: o.namespace_or_default().to_string(),
-                    hosts,
+                    hosts: strings("hosts"),
                     external: location != Some("MESH_INTERNAL"),
+                    export_to: strings("exportTo"),
                 });
             }
             ("Gateway", true)
@@ -91,6 +111,16 @@ impl MeshInfo {
             }
             _ => {}
         }
+    }
+
+    /// External ServiceEntries that sidecars in `namespace` see.
+    pub fn entries_for<'s>(
+        &'s self,
+        namespace: &'s str,
+    ) -> impl Iterator<Item = &'s ServiceEntryInfo> + 's {
+        self.service_entries
+            .iter()
+            .filter(move |e| e.external && e.visible_in(namespace))
     }
 
     /// The effective outbound mode for a namespace: its Sidecar first, then the mesh; `ALLOW_ANY` is Istio's default.
@@ -133,5 +163,30 @@ mod tests {
             Some("ALLOW_ANY".into())
         );
         assert_eq!(mode_in_mesh_text("defaultConfig: {}"), None);
+    }
+
+    fn entry(namespace: &str, hosts: &[&str], export_to: &[&str]) -> ServiceEntryInfo {
+        ServiceEntryInfo {
+            object: 0,
+            namespace: namespace.into(),
+            hosts: hosts.iter().map(|h| h.to_string()).collect(),
+            external: true,
+            export_to: export_to.iter().map(|e| e.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn service_entry_visibility_follows_export_to() {
+        assert!(entry("infra", &["a.com"], &[]).visible_in("models"));
+        assert!(entry("infra", &["a.com"], &["*"]).visible_in("models"));
+        assert!(entry("infra", &["a.com"], &["models"]).visible_in("models"));
+        assert!(!entry("infra", &["a.com"], &["."]).visible_in("models"));
+        assert!(entry("models", &["a.com"], &["."]).visible_in("models"));
+    }
+
+    #[test]
+    fn only_a_bare_star_admits_every_host() {
+        assert!(entry("ns", &["huggingface.co", "*"], &[]).admits_every_host());
+        assert!(!entry("ns", &["*.s3.amazonaws.com"], &[]).admits_every_host());
     }
 }

@@ -19,8 +19,9 @@ static META: RuleMeta = RuleMeta {
            SGLang, NIM images, or a configurable pod label) and accepts one of: (a) egress isolated and every \
            allow rule going to in-cluster pods, DNS or named FQDNs (Cilium toFQDNs with the DNS-inspection \
            rule they need); (b) the same with HTTP(S)_PROXY pointing at an in-cluster proxy; (c) Istio \
-           REGISTRY_ONLY with narrow ServiceEntries and an egress gateway, backed by an L3/L4 egress policy. \
-           The finding names the missing piece.",
+           REGISTRY_ONLY backed by an L3/L4 egress policy (REGISTRY_ONLY alone is partial). An external \
+           ServiceEntry for host `*` visible in the pod's namespace (exportTo) registers every destination and \
+           fails; `*.domain` hosts are a real allow-list. The finding names the missing piece.",
     why: "4.3.3: a model server that can reach any host can exfiltrate weights and prompts or pull payloads; \
           only an enforced domain allow-list limits that.",
     fail_example: "egress:\n- to:\n  - ipBlock: {cidr: 0.0.0.0/0}   # inference pod reaches the whole internet",
@@ -73,10 +74,27 @@ impl Rule for InferenceEgress {
             });
             let (mode, _) = model.network.mesh.mode_for(&w.namespace);
             let istio = mode == "REGISTRY_ONLY";
+            let entries: Vec<_> = model.network.mesh.entries_for(&w.namespace).collect();
+            // A ServiceEntry for host `*` registers every destination, so REGISTRY_ONLY no longer limits anything.
+            let open_entries: Vec<String> = entries
+                .iter()
+                .filter(|e| e.admits_every_host())
+                .map(|e| {
+                    format!(
+                        "ServiceEntry {}/{} registers every host (`*`)",
+                        e.namespace, model.objects[e.object].name
+                    )
+                })
+                .collect();
             if !view.isolated {
-                let missing = if istio {
+                let missing = if istio && open_entries.is_empty() {
                     out.partial(subject, loc, format!("{what}: Istio REGISTRY_ONLY is set but no L3/L4 egress policy backs it (the sidecar can be bypassed)"));
                     continue;
+                } else if istio {
+                    &format!(
+                        "{}, which undoes Istio REGISTRY_ONLY, and no L3/L4 egress policy selects it",
+                        open_entries.join("; ")
+                    )
                 } else if proxy {
                     "HTTP(S)_PROXY is set but no egress policy enforces it (env alone is bypassable)"
                 } else {
@@ -89,7 +107,7 @@ impl Rule for InferenceEgress {
                 );
                 continue;
             }
-            let mut broad = Vec::new();
+            let mut broad = open_entries;
             let mut fqdns = 0;
             let mut dns_inspection = false;
             for (r, p) in &view.allows {
@@ -137,12 +155,21 @@ impl Rule for InferenceEgress {
                     format!("{what}: cannot evaluate {}", view.undecided.join("; ")),
                 );
             } else {
+                let registered: Vec<&str> = entries
+                    .iter()
+                    .flat_map(|e| e.hosts.iter().map(String::as_str))
+                    .collect();
                 let how = if fqdns > 0 {
-                    "Cilium FQDN allow-list"
+                    "Cilium FQDN allow-list".to_string()
                 } else if proxy {
-                    "in-cluster egress proxy (HTTP(S)_PROXY)"
+                    "in-cluster egress proxy (HTTP(S)_PROXY)".to_string()
+                } else if istio && !registered.is_empty() {
+                    format!(
+                        "in-cluster destinations, with Istio REGISTRY_ONLY admitting only {}",
+                        registered.join(", ")
+                    )
                 } else {
-                    "in-cluster destinations only"
+                    "in-cluster destinations only".to_string()
                 };
                 out.pass(subject, loc, format!("{what}: egress restricted to {how}"));
             }
