@@ -96,7 +96,11 @@ pub fn scan_window(
     if looks_like_safetensors(&head, len) {
         return safetensors::scan(&mut s, ctx, out);
     }
-    if let Some(codec) = Codec::sniff_weak(&head) {
+    // Text can begin like a zlib header (`x^`); it is taken for one only when something decompresses,
+    // so a file that really is compressed is always scanned as such.
+    let weak = Codec::sniff_weak(&head)
+        .filter(|c| !looks_like_text(&head) || compressed::yields_output(*c, &head));
+    if let Some(codec) = weak {
         return compressed::scan(&mut s, codec, ctx, out);
     }
     if starts(b"\x80") {
@@ -182,11 +186,15 @@ fn unsupported_container(head: &[u8]) -> Option<&'static str> {
         .map(|(_, name)| *name)
 }
 
+/// UTF-8 without NUL bytes (a multi-byte character cut at the end of `head` allowed).
+fn looks_like_text(head: &[u8]) -> bool {
+    !head.contains(&0)
+        && std::str::from_utf8(head).map_or_else(|e| e.valid_up_to() + 4 >= head.len(), |_| true)
+}
+
 /// Text that is not a pickle: a Keras JSON config, Python source, other text, or unknown binary.
 fn classify_text(s: &mut Stream, head: &[u8], ctx: &Ctx, out: &mut Vec<Finding>) -> Format {
-    let is_text = !head.contains(&0)
-        && std::str::from_utf8(head).map_or_else(|e| e.valid_up_to() + 4 >= head.len(), |_| true);
-    if !is_text {
+    if !looks_like_text(head) {
         out.push(Finding::new(
             FindingKind::UnknownFormat,
             "content matches no supported model format",

@@ -198,3 +198,43 @@ fn every_truncation_and_byte_flip_is_handled_and_truncations_are_never_safe() {
         }
     }
 }
+
+#[test]
+fn text_that_starts_like_a_zlib_header_is_text() {
+    // `x^` is a valid zlib header (CMF 0x78, FLG 0x5e); nothing after it inflates.
+    let (format, verdict, findings) = scan_bytes(
+        b"x^2 + y^2 = r^2\nnotes on the unit circle\n",
+        &ScanOptions::default(),
+    );
+    // Text, as any other text file: skipped in a directory walk, `unknown` when named directly;
+    // before, it was reported as a failed zlib stream.
+    assert_eq!(format, Format::Text, "{findings:?}");
+    assert_eq!(verdict, Verdict::Unknown, "{findings:?}");
+    assert!(!mentions(&findings, "zlib"), "{findings:?}");
+}
+
+#[test]
+fn a_real_zlib_stream_with_a_text_like_header_is_still_inflated() {
+    // zlib header `x^` (level 1), then a stored block holding a protocol-2 pickle of `posix.system`.
+    let pickle = b"\x80\x02cposix\nsystem\nq\x00X\x02\x00\x00\x00idq\x01\x85q\x02Rq\x03.";
+    let mut data = b"x^".to_vec();
+    data.push(0x01); // final stored block
+    let len = pickle.len() as u16;
+    data.extend_from_slice(&len.to_le_bytes());
+    data.extend_from_slice(&(!len).to_le_bytes());
+    data.extend_from_slice(pickle);
+    let adler = adler32(pickle);
+    data.extend_from_slice(&adler.to_be_bytes());
+    let (_, verdict, findings) = scan_bytes(&data, &ScanOptions::default());
+    assert_eq!(verdict, Verdict::Unsafe, "{findings:?}");
+    assert!(mentions(&findings, "posix.system"), "{findings:?}");
+}
+
+fn adler32(data: &[u8]) -> u32 {
+    let (mut a, mut b) = (1u32, 0u32);
+    for &byte in data {
+        a = (a + u32::from(byte)) % 65_521;
+        b = (b + a) % 65_521;
+    }
+    (b << 16) | a
+}

@@ -77,6 +77,12 @@ pub fn scan(s: &mut Stream, codec: Codec, ctx: &Ctx, out: &mut Vec<Finding>) -> 
     }
 }
 
+/// Whether the first bytes of a file decompress to anything at all (telling text that starts like
+/// a weak signature from a real stream).
+pub fn yields_output(codec: Codec, head: &[u8]) -> bool {
+    !decompress(codec, head, 1).0.is_empty()
+}
+
 /// Decompresses at most `limit` bytes; a decoder panic on hostile input is caught and reported as
 /// a failure (never a crash).
 fn decompress(codec: Codec, raw: &[u8], limit: u64) -> (Vec<u8>, End) {
