@@ -37,7 +37,7 @@ pub struct IacModel<'a> {
     pub env_files: Vec<FileId>,
     /// Vault server configuration files (`*.hcl`).
     pub vault: Vec<VaultServerConfig>,
-    /// `VAULT_SEAL_TYPE` settings (container env, Helm values, Compose, Dockerfile `ENV`).
+    /// `VAULT_SEAL_TYPE` settings (container env, Helm values, Compose, Dockerfile `ENV`, `.env` files).
     pub vault_seal_env: Vec<SealTypeEnv>,
 }
 
@@ -74,7 +74,7 @@ impl<'a> IacModel<'a> {
                 FileKind::Terraform => {}
             }
         }
-        model.vault_seal_env = vault_env::find(files, &model.dockerfiles);
+        model.vault_seal_env = vault_env::find(files, &model.dockerfiles, &model.env_files);
         model
     }
 

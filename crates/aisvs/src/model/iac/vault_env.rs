@@ -1,7 +1,7 @@
 //! `VAULT_SEAL_TYPE` settings among the inputs. Vault activates a seal when this environment variable names its
 //! type, without any `seal` stanza, so a server configuration without one is not necessarily Shamir-sealed.
 //! Read from YAML/JSON (Kubernetes `env` items, vault-helm `server.extraEnvironmentVars`, Compose `environment`
-//! maps and `KEY=value` lists) and from Dockerfile `ENV` instructions.
+//! maps and `KEY=value` lists), Dockerfile `ENV` instructions and `.env` files.
 
 use crate::evidence::Location;
 use crate::model::ParsedFile;
@@ -28,9 +28,28 @@ pub struct SealTypeEnv {
 /// Deeper YAML than this is not searched (manifests and values files are far shallower).
 const MAX_DEPTH: usize = 64;
 
-/// Every `VAULT_SEAL_TYPE` setting in YAML/JSON documents and Dockerfiles.
-pub fn find(files: &[ParsedFile], dockerfiles: &[Dockerfile]) -> Vec<SealTypeEnv> {
+/// Every `VAULT_SEAL_TYPE` setting in YAML/JSON documents, Dockerfiles and `.env` files.
+pub fn find(
+    files: &[ParsedFile],
+    dockerfiles: &[Dockerfile],
+    env_files: &[FileId],
+) -> Vec<SealTypeEnv> {
     let mut out = Vec::new();
+    for f in files.iter().filter(|f| env_files.contains(&f.source.id)) {
+        let mut offset = 0;
+        for line in f.source.text.split_inclusive('\n') {
+            let assignment = line.trim_start().trim_start_matches("export ").trim_start();
+            if let Some(value) = assignment
+                .strip_prefix(VAULT_SEAL_TYPE)
+                .and_then(|rest| rest.strip_prefix('='))
+            {
+                let end = offset + line.trim_end().len();
+                let at = Location::bytes(f.source.id, offset, end, "");
+                out.push(setting(f.source.id, value, at));
+            }
+            offset += line.len();
+        }
+    }
     for f in files {
         if matches!(f.source.kind, FileKind::Yaml | FileKind::Json)
             && f.source.text.contains(VAULT_SEAL_TYPE)
@@ -129,7 +148,11 @@ mod tests {
             docs,
             parse_failed: false,
         }];
-        find(&files, &dockerfiles)
+        let env_files: Vec<FileId> = match kind {
+            FileKind::Text => vec![0],
+            _ => Vec::new(),
+        };
+        find(&files, &dockerfiles, &env_files)
             .into_iter()
             .map(|s| s.kind)
             .collect()
@@ -161,5 +184,7 @@ mod tests {
         let docker =
             "FROM vault\nENV VAULT_ADDR=https://vault:8200\nRUN echo VAULT_SEAL_TYPE=awskms\n";
         assert!(kinds_in(FileKind::Dockerfile, "Dockerfile", docker).is_empty());
+        let dotenv = "# VAULT_SEAL_TYPE=awskms\nMY_VAULT_SEAL_TYPE=awskms\n";
+        assert!(kinds_in(FileKind::Text, "vault.env", dotenv).is_empty());
     }
 }

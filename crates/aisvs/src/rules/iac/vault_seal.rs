@@ -11,7 +11,7 @@ static META: RuleMeta = RuleMeta {
     title: "Vault servers keep their root key in a cloud KMS or HSM (auto-unseal)",
     requirements: &["4.4.2"],
     inputs: "Vault server configurations: *.hcl files, *.hcl keys of ConfigMaps, vault-helm values (server.*.config); \
-             VAULT_SEAL_TYPE in container env, vault-helm extraEnvironmentVars, Compose environment, Dockerfile ENV",
+             VAULT_SEAL_TYPE in container env, vault-helm extraEnvironmentVars, Compose environment, Dockerfile ENV, .env files",
     severity: Severity::High,
     what: "For each Vault server configuration, the seal stanzas that are not `disabled`: awskms, gcpckms, \
            azurekeyvault, ocikms and alicloudkms (cloud KMS) or pkcs11 (HSM) pass; transit (another Vault holds \
