@@ -21,6 +21,10 @@ pub struct VaultServerConfig {
     pub seals: Vec<SealStanza>,
     /// The `storage` (or legacy `backend`) block, where findings without a seal stanza point.
     pub storage: Location,
+    /// For a configuration embedded in YAML: the index of its document in the file.
+    pub doc: Option<usize>,
+    /// For a configuration held in a ConfigMap: the ConfigMap's name (workloads mount it by name).
+    pub config_map: Option<String>,
 }
 
 /// One `seal` stanza.
@@ -64,9 +68,17 @@ pub fn build(files: &[ParsedFile], diags: &mut Vec<Diagnostic>) -> Vec<VaultServ
                 }
             }
             FileKind::Yaml | FileKind::Json => {
-                for doc in &f.docs {
+                for (index, doc) in f.docs.iter().enumerate() {
+                    let config_map = (doc.root.get("kind").and_then(Node::as_str)
+                        == Some("ConfigMap"))
+                    .then(|| doc.root.at("metadata.name").and_then(Node::scalar_text))
+                    .flatten();
                     for (node, route) in embedded_configs(&doc.root) {
-                        out.extend(embedded(src, node, &route));
+                        out.extend(embedded(src, node, &route).map(|mut config| {
+                            config.doc = Some(index);
+                            config.config_map.clone_from(&config_map);
+                            config
+                        }));
                     }
                 }
             }
@@ -170,6 +182,8 @@ fn classify(
         name,
         seals,
         storage: at(storage.span, "storage"),
+        doc: None,
+        config_map: None,
     })
 }
 

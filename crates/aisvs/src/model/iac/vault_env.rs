@@ -23,6 +23,11 @@ pub struct SealTypeEnv {
     pub kind: String,
     /// Where it is set.
     pub location: Location,
+    /// For a setting in YAML: the index of its document in the file.
+    pub doc: Option<usize>,
+    /// ConfigMaps mounted by that document (`volumes[].configMap.name`, projected sources): a Vault
+    /// configuration in one of them is the configuration this environment belongs to.
+    pub mounted_config_maps: Vec<String>,
 }
 
 /// Deeper YAML than this is not searched (manifests and values files are far shallower).
@@ -54,8 +59,17 @@ pub fn find(
         if matches!(f.source.kind, FileKind::Yaml | FileKind::Json)
             && f.source.text.contains(VAULT_SEAL_TYPE)
         {
-            for doc in &f.docs {
+            for (index, doc) in f.docs.iter().enumerate() {
+                let first = out.len();
                 walk(f.source.id, &doc.root, &Route::root(), 0, &mut out);
+                if out.len() > first {
+                    let mut mounted = Vec::new();
+                    config_map_refs(&doc.root, 0, &mut mounted);
+                    for found in &mut out[first..] {
+                        found.doc = Some(index);
+                        found.mounted_config_maps.clone_from(&mounted);
+                    }
+                }
             }
         }
     }
@@ -81,6 +95,24 @@ fn setting(file: FileId, value: &str, location: Location) -> SealTypeEnv {
         file,
         kind: value.trim().trim_matches(['"', '\'']).to_ascii_lowercase(),
         location,
+        doc: None,
+        mounted_config_maps: Vec::new(),
+    }
+}
+
+/// Names under every `configMap: {name: …}` in a document.
+fn config_map_refs(node: &Node, depth: usize, out: &mut Vec<String>) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    for e in node.entries() {
+        match e.value.get("name").and_then(Node::scalar_text) {
+            Some(name) if e.key == "configMap" => out.push(name),
+            _ => config_map_refs(&e.value, depth + 1, out),
+        }
+    }
+    for item in node.items() {
+        config_map_refs(item, depth + 1, out);
     }
 }
 

@@ -17,17 +17,18 @@ static META: RuleMeta = RuleMeta {
            azurekeyvault, ocikms and alicloudkms (cloud KMS) or pkcs11 (HSM) pass; transit (another Vault holds \
            the key) is partial; no seal stanza, `seal \"shamir\"`, or only disabled seals (a migration back to \
            Shamir) fail. An unknown seal type is inconclusive. Without a seal stanza, VAULT_SEAL_TYPE (which \
-           activates a seal on its own) set in the same file is judged like a stanza; set only in another file it \
-           makes the result inconclusive.",
+           activates a seal on its own) is judged like a stanza when it is tied to the configuration: in the same \
+           vault-helm values document, or on a workload in the same file that mounts the ConfigMap holding it. Set \
+           anywhere else it makes the result inconclusive.",
     why: "4.4.2: encryption keys live in a TPM, HSM or cloud KMS. Vault's root key protects every secret it \
           stores; with Shamir sealing it is reassembled from shares held by people at every unseal instead.",
     fail_example: "storage \"raft\" {\n  path = \"/vault/data\"\n}\nlistener \"tcp\" {\n  address = \"0.0.0.0:8200\"\n}",
     pass_example: "storage \"raft\" {\n  path = \"/vault/data\"\n}\nseal \"awskms\" {\n  region     = \"eu-west-1\"\n  kms_key_id = \"alias/vault-unseal\"\n}",
     remediation: "Configure auto-unseal with a cloud KMS key or an HSM (`seal \"awskms\"`, `\"gcpckms\"`, \
                   `\"azurekeyvault\"` or `\"pkcs11\"`), and rotate and audit that key in the KMS.",
-    inconclusive: "A seal type this rule does not know, or no seal stanza while VAULT_SEAL_TYPE is set in another \
-                   file than the configuration: whether that environment is the server's is not in the files. Put both \
-                   in one manifest or waive the finding with the deployment as evidence.",
+    inconclusive: "A seal type this rule does not know, or no seal stanza while VAULT_SEAL_TYPE is set somewhere not \
+                   tied to the configuration: whether that environment is the server's is not in the files. Render the \
+                   workload and its ConfigMap into one manifest, or waive the finding with the deployment as evidence.",
     options: &[],
 };
 
@@ -107,9 +108,27 @@ fn judge(model: &Model<'_>, config: &VaultServerConfig, out: &mut EvidenceSink) 
     }
     // No seal stanza: VAULT_SEAL_TYPE in the server's environment would still select a seal.
     let env = &model.iac.vault_seal_env;
-    let same_file = env.iter().filter(|e| e.file == config.file);
-    if let Some(setting) = same_file.max_by_key(|e| rank(&e.kind)) {
-        let how = format!("VAULT_SEAL_TYPE={} set in the same file", setting.kind);
+    // Tied to this configuration: set in the same YAML document (vault-helm values), or by a workload in the same
+    // file that mounts the ConfigMap holding it. Conflicting settings count as the weakest.
+    let tied = env.iter().filter(|e| {
+        e.file == config.file
+            && (e.doc.is_some() && e.doc == config.doc
+                || config
+                    .config_map
+                    .as_ref()
+                    .is_some_and(|cm| e.mounted_config_maps.contains(cm)))
+    });
+    if let Some(setting) = tied.min_by_key(|e| rank(&e.kind)) {
+        let how = match &config.config_map {
+            Some(cm) if setting.doc != config.doc => format!(
+                "VAULT_SEAL_TYPE={} in the environment of the workload that mounts ConfigMap {cm}",
+                setting.kind
+            ),
+            _ => format!(
+                "VAULT_SEAL_TYPE={} set beside the configuration",
+                setting.kind
+            ),
+        };
         by_kind(subject, &setting.kind, &how, setting.location.clone(), out);
         return;
     }
