@@ -19,9 +19,9 @@ static META: RuleMeta = RuleMeta {
            SGLang, NIM images, or a configurable pod label) and accepts one of: (a) egress isolated and every \
            allow rule going to in-cluster pods, DNS or named FQDNs (Cilium toFQDNs with the DNS-inspection \
            rule they need); (b) the same with HTTP(S)_PROXY pointing at an in-cluster proxy; (c) Istio \
-           REGISTRY_ONLY backed by an L3/L4 egress policy (REGISTRY_ONLY alone is partial). An external \
-           ServiceEntry for host `*` visible in the pod's namespace (exportTo) registers every destination and \
-           fails; `*.domain` hosts are a real allow-list. The finding names the missing piece.",
+           REGISTRY_ONLY backed by an L3/L4 egress policy (REGISTRY_ONLY alone is partial). Under \
+           REGISTRY_ONLY, an external ServiceEntry for host `*` visible in the pod's namespace (exportTo) registers \
+           every destination and fails; `*.domain` hosts are a real allow-list. The finding names the missing piece.",
     why: "4.3.3: a model server that can reach any host can exfiltrate weights and prompts or pull payloads; \
           only an enforced domain allow-list limits that.",
     fail_example: "egress:\n- to:\n  - ipBlock: {cidr: 0.0.0.0/0}   # inference pod reaches the whole internet",
@@ -75,10 +75,11 @@ impl Rule for InferenceEgress {
             let (mode, _) = model.network.mesh.mode_for(&w.namespace);
             let istio = mode == "REGISTRY_ONLY";
             let entries: Vec<_> = model.network.mesh.entries_for(&w.namespace).collect();
-            // A ServiceEntry for host `*` registers every destination, so REGISTRY_ONLY no longer limits anything.
+            // Under REGISTRY_ONLY, a ServiceEntry for host `*` registers every destination, so the mode no longer
+            // limits anything (under ALLOW_ANY it adds nothing: the L3/L4 policy alone decides).
             let open_entries: Vec<String> = entries
                 .iter()
-                .filter(|e| e.admits_every_host())
+                .filter(|e| istio && e.admits_every_host())
                 .map(|e| {
                     format!(
                         "ServiceEntry {}/{} registers every host (`*`)",
