@@ -129,6 +129,8 @@ pub enum Format {
     Onnx,
     Zip,
     Gzip,
+    /// A bare zlib stream (joblib's default compression, legacy `ZF` files).
+    Zlib,
     Bzip2,
     Xz,
     Lzma,

@@ -214,7 +214,7 @@ fn text_that_starts_like_a_zlib_header_is_text() {
 }
 
 #[test]
-fn a_real_zlib_stream_with_a_text_like_header_is_still_inflated() {
+fn a_real_zlib_stream_with_the_x_caret_header_is_still_inflated() {
     // zlib header `x^` (level 1), then a stored block holding a protocol-2 pickle of `posix.system`.
     let pickle = b"\x80\x02cposix\nsystem\nq\x00X\x02\x00\x00\x00idq\x01\x85q\x02Rq\x03.";
     let mut data = b"x^".to_vec();
@@ -228,6 +228,20 @@ fn a_real_zlib_stream_with_a_text_like_header_is_still_inflated() {
     let (_, verdict, findings) = scan_bytes(&data, &ScanOptions::default());
     assert_eq!(verdict, Verdict::Unsafe, "{findings:?}");
     assert!(mentions(&findings, "posix.system"), "{findings:?}");
+}
+
+#[test]
+fn printable_bytes_that_inflate_are_treated_as_zlib_not_text() {
+    // Every byte printable ASCII, yet a valid start of a deflate stream (it inflates to binary bytes
+    // before running out): a loader would decompress it, so it is not waved through as text.
+    let data = br#"x^zs]uC2WOrLQTWOf:9(2>>">u"#;
+    let (format, verdict, findings) = scan_bytes(data, &ScanOptions::default());
+    assert_eq!(format, Format::Zlib, "{findings:?}");
+    assert_ne!(verdict, Verdict::Safe, "{findings:?}");
+    assert!(
+        mentions(&findings, "zlib decompression failed"),
+        "{findings:?}"
+    );
 }
 
 fn adler32(data: &[u8]) -> u32 {

@@ -76,7 +76,8 @@ impl Codec {
     /// The format reported for the file when its content could not be (fully) decompressed.
     pub fn format(self) -> Format {
         match self {
-            Codec::Gzip | Codec::ZlibZf | Codec::Zlib => Format::Gzip,
+            Codec::Gzip => Format::Gzip,
+            Codec::ZlibZf | Codec::Zlib => Format::Zlib,
             Codec::Bzip2 => Format::Bzip2,
             Codec::Xz => Format::Xz,
             Codec::Lzma => Format::Lzma,

@@ -231,6 +231,7 @@ fn finish_member(format: Format, inner: Vec<Finding>, out: &mut Vec<Finding>) {
             | Format::Npz
             | Format::PytorchTar
             | Format::Gzip
+            | Format::Zlib
             | Format::Bzip2
             | Format::Xz
             | Format::Lzma
