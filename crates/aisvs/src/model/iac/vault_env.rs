@@ -19,7 +19,7 @@ pub const VAULT_SEAL_TYPE: &str = "VAULT_SEAL_TYPE";
 pub struct SealTypeEnv {
     /// The file it is in.
     pub file: FileId,
-    /// The seal type it selects (lower-cased, as Vault compares it).
+    /// The seal type it selects (lower-cased, as Vault compares it), or [`FROM_ELSEWHERE`].
     pub kind: String,
     /// Where it is set.
     pub location: Location,
@@ -29,6 +29,9 @@ pub struct SealTypeEnv {
     /// configuration in one of them is the configuration this environment belongs to.
     pub mounted_config_maps: Vec<String>,
 }
+
+/// The kind recorded for a setting whose value comes from `valueFrom` (no seal type has this name).
+pub const FROM_ELSEWHERE: &str = "(valueFrom)";
 
 /// Deeper YAML than this is not searched (manifests and values files are far shallower).
 const MAX_DEPTH: usize = 64;
@@ -124,9 +127,14 @@ fn walk(file: FileId, node: &Node, route: &Route, depth: usize, out: &mut Vec<Se
         Value::Map(entries) => {
             // Kubernetes: `- name: VAULT_SEAL_TYPE` / `value: awskms`.
             if node.get("name").and_then(Node::as_str) == Some(VAULT_SEAL_TYPE) {
+                let at = Location::node(node, route);
                 if let Some(value) = node.get("value").and_then(Node::as_str) {
-                    let at = Location::node(node, route);
                     out.push(setting(file, value, at));
+                } else if node.get("valueFrom").is_some() {
+                    // Read from a Secret, ConfigMap or field at run time: set, but to a value the files do not show.
+                    let mut found = setting(file, "", at);
+                    found.kind = FROM_ELSEWHERE.into();
+                    out.push(found);
                 }
             }
             for e in entries {
@@ -207,6 +215,12 @@ mod tests {
             kinds_in(FileKind::Dockerfile, "Dockerfile", docker),
             ["pkcs11"]
         );
+    }
+
+    #[test]
+    fn a_value_read_at_run_time_is_a_setting_of_unknown_type() {
+        let k8s = "env:\n  - name: VAULT_SEAL_TYPE\n    valueFrom:\n      secretKeyRef: {name: seal, key: VAULT_SEAL_TYPE}\n";
+        assert_eq!(kinds_in(FileKind::Yaml, "d.yaml", k8s), [FROM_ELSEWHERE]);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use crate::evidence::{Location, Outcome, Severity, Subject};
 use crate::model::iac::vault::VaultServerConfig;
+use crate::model::iac::vault_env::FROM_ELSEWHERE;
 use crate::model::Model;
 use crate::rules::{EvidenceSink, Rule, RuleMeta};
 
@@ -121,13 +122,10 @@ fn judge(model: &Model<'_>, config: &VaultServerConfig, out: &mut EvidenceSink) 
     if let Some(setting) = tied.min_by_key(|e| rank(&e.kind)) {
         let how = match &config.config_map {
             Some(cm) if setting.doc != config.doc => format!(
-                "VAULT_SEAL_TYPE={} in the environment of the workload that mounts ConfigMap {cm}",
-                setting.kind
+                "{} in the environment of the workload that mounts ConfigMap {cm}",
+                shown(&setting.kind)
             ),
-            _ => format!(
-                "VAULT_SEAL_TYPE={} set beside the configuration",
-                setting.kind
-            ),
+            _ => format!("{} set beside the configuration", shown(&setting.kind)),
         };
         by_kind(subject, &setting.kind, &how, setting.location.clone(), out);
         return;
@@ -135,9 +133,9 @@ fn judge(model: &Model<'_>, config: &VaultServerConfig, out: &mut EvidenceSink) 
     if let Some(setting) = env.iter().max_by_key(|e| rank(&e.kind)) {
         let path = &model.file(setting.location.span.file()).path;
         let why = format!(
-            "no seal stanza, but VAULT_SEAL_TYPE={} is set in {path}: it selects the seal if it is this server's \
-             environment, which the files do not show",
-            setting.kind
+            "no seal stanza, but {} is set in {path}: it selects the seal if it is this server's environment, \
+             which the files do not show",
+            shown(&setting.kind)
         );
         out.inconclusive(subject, Some(config.storage.clone()), why);
         return;
@@ -145,6 +143,15 @@ fn judge(model: &Model<'_>, config: &VaultServerConfig, out: &mut EvidenceSink) 
     let why = "no seal stanza: the root key is protected by Shamir key shares held by people, not a TPM, HSM or KMS \
                (and no VAULT_SEAL_TYPE is set among the inputs)";
     out.fail(subject, Some(config.storage.clone()), why);
+}
+
+/// How a `VAULT_SEAL_TYPE` setting reads in a message.
+fn shown(kind: &str) -> String {
+    if kind == FROM_ELSEWHERE {
+        "VAULT_SEAL_TYPE from valueFrom (read at run time)".into()
+    } else {
+        format!("VAULT_SEAL_TYPE={kind}")
+    }
 }
 
 /// The verdict for a seal selected by a stanza or by `VAULT_SEAL_TYPE` (`how` says which).
@@ -161,7 +168,7 @@ fn by_kind(subject: Subject, kind: &str, how: &str, at: Location, out: &mut Evid
         ),
         Protection::Unknown => (
             Outcome::Inconclusive,
-            format!("{how}: not a seal type this rule knows"),
+            format!("{how}: a seal type this rule cannot judge"),
         ),
         Protection::Shamir => (
             Outcome::Fail,
