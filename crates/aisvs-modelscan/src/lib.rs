@@ -10,6 +10,7 @@ pub mod cli;
 mod dispatch;
 pub mod error;
 mod formats;
+pub mod guard;
 pub mod options;
 pub mod pickle;
 mod render;

@@ -9,7 +9,6 @@ use crate::formats::codec::Codec;
 use crate::report::{Finding, FindingKind, Format};
 use crate::stream::Stream;
 use std::io::{Cursor, Read};
-use std::panic::{catch_unwind, AssertUnwindSafe};
 
 /// The member path given to findings inside the decompressed content.
 const MEMBER: &str = "(decompressed)";
@@ -87,21 +86,21 @@ pub fn yields_output(codec: Codec, head: &[u8]) -> bool {
 /// a failure (never a crash).
 fn decompress(codec: Codec, raw: &[u8], limit: u64) -> (Vec<u8>, End) {
     let mut data = Vec::new();
-    let result = catch_unwind(AssertUnwindSafe(|| {
+    let result = crate::guard::guarded(|| {
         // Read at most limit + 1 bytes: a bomb is detected without decompressing it further.
         codec
             .decoder(raw, limit)
             .take(limit.saturating_add(1))
             .read_to_end(&mut data)
-    }));
+    });
     let end = match result {
-        Ok(Ok(_)) if data.len() as u64 > limit => {
+        Some(Ok(_)) if data.len() as u64 > limit => {
             data.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
             End::LimitHit
         }
-        Ok(Ok(_)) => End::Complete,
-        Ok(Err(e)) => End::Failed(e.to_string()),
-        Err(_) => End::Failed("the decoder gave up on malformed input".to_string()),
+        Some(Ok(_)) => End::Complete,
+        Some(Err(e)) => End::Failed(e.to_string()),
+        None => End::Failed("the decoder gave up on malformed input".to_string()),
     };
     (data, end)
 }
