@@ -2,7 +2,7 @@
 //! command and CRD, its admin/debug ports, and how its own authentication is switched on or off.
 //! Facts: shared/knowledge/kubernetes-and-ai-serving.md §4.3.2 B and C.
 
-use crate::model::{Container, Model, Workload};
+use crate::model::{Container, ContainerClass, Model, Workload};
 use crate::parse::Node;
 
 /// Whether the server's own authentication is on.
@@ -170,6 +170,11 @@ fn env_text(c: &Container<'_>, name: &str) -> Option<String> {
 
 /// Recognises the servers of one container (an AI server and any debug servers).
 pub fn servers_of(model: &Model<'_>, w: &Workload<'_>, c: &Container<'_>) -> Vec<Server> {
+    // An init container runs to completion before the pod's containers start: it serves nothing, even when it
+    // uses the server's image (KubeRay samples generate TLS certificates in one).
+    if c.class == ContainerClass::Init {
+        return Vec::new();
+    }
     let image = c.image().unwrap_or_default().to_ascii_lowercase();
     let cmd = c.command_line();
     let o = &model.objects[w.object];
