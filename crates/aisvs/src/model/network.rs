@@ -6,11 +6,12 @@ pub mod calico;
 pub mod cidr;
 pub mod cilium;
 pub mod exposure;
+pub mod kuberay;
 pub mod mesh;
 pub mod policy;
 pub mod selector;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diag::Diagnostic;
 use crate::parse::Node;
@@ -205,14 +206,11 @@ fn pod_labels(model: &Model<'_>, w: &Workload<'_>) -> Labels {
     out
 }
 
-/// A route backend: port (number or name), route object, route and node.
-type RoutedBackend<'a> = (Option<String>, usize, crate::parse::Route, &'a Node);
-
 /// External reachability per workload.
 fn exposures<'a>(model: &Model<'a>, net: &NetworkModel<'a>) -> Vec<Vec<Exposure<'a>>> {
     let mut out: Vec<Vec<Exposure<'a>>> = model.workloads.iter().map(|_| Vec::new()).collect();
     // Services referenced by Ingress / Gateway API routes count as external.
-    let mut routed: BTreeMap<(String, String), Vec<RoutedBackend<'a>>> = BTreeMap::new();
+    let mut routed: kuberay::Routed<'a> = BTreeMap::new();
     for (i, o) in model.objects.iter().enumerate() {
         let is_route = (o.kind == "Ingress"
             && (o.group.starts_with("networking.k8s.io") || o.group == "extensions"))
@@ -307,9 +305,14 @@ fn exposures<'a>(model: &Model<'a>, net: &NetworkModel<'a>) -> Vec<Vec<Exposure<
             }
         }
     }
+    let declared: BTreeSet<(&str, &str)> = net
+        .services
+        .iter()
+        .map(|s| (s.namespace.as_str(), s.name.as_str()))
+        .collect();
     for (wi, w) in model.workloads.iter().enumerate() {
         host_exposures(w, &mut out[wi]);
-        ray_head_exposure(model, w, &mut out[wi]);
+        kuberay::head_exposures(model, w, &routed, &declared, &mut out[wi]);
     }
     out
 }
@@ -355,47 +358,5 @@ fn host_exposures<'a>(w: &Workload<'a>, out: &mut Vec<Exposure<'a>>) {
                 });
             }
         }
-    }
-}
-
-/// KubeRay `headGroupSpec.serviceType` NodePort/LoadBalancer and `enableIngress: true` expose the head's ports.
-fn ray_head_exposure<'a>(model: &Model<'a>, w: &Workload<'a>, out: &mut Vec<Exposure<'a>>) {
-    let o = &model.objects[w.object];
-    if o.group != "ray.io" || !w.role.starts_with("head") {
-        return;
-    }
-    let head_path = if o.kind == "RayService" {
-        "spec.rayClusterConfig.headGroupSpec"
-    } else {
-        "spec.headGroupSpec"
-    };
-    let head_path = if o.kind == "RayJob" {
-        "spec.rayClusterSpec.headGroupSpec"
-    } else {
-        head_path
-    };
-    let Some(head) = o.root.at(head_path) else {
-        return;
-    };
-    let svc_type = head.get("serviceType").and_then(Node::as_str);
-    let ingress = head.get("enableIngress").and_then(Node::as_bool) == Some(true);
-    // The head Service carries every head port; the KubeRay Ingress routes only the dashboard.
-    let (via, ports): (String, &[u16]) = match (svc_type, ingress) {
-        (Some(t @ ("NodePort" | "LoadBalancer")), _) => (
-            format!("KubeRay head service type {t}"),
-            &[8265, 10001, 6379, 8000],
-        ),
-        (_, true) => ("KubeRay enableIngress".to_string(), &[8265]),
-        _ => return,
-    };
-    for &port in ports {
-        out.push(Exposure {
-            port: Some(port),
-            port_name: None,
-            via: via.clone(),
-            object: w.object,
-            route: o.base.keys(head_path),
-            node: head,
-        });
     }
 }

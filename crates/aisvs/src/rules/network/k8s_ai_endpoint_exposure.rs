@@ -18,7 +18,8 @@ static META: RuleMeta = RuleMeta {
            (JDWP, pprof, node --inspect, debugpy) from flags and JAVA_TOOL_OPTIONS/NODE_OPTIONS. Fails when \
            one of the server's admin ports is reachable from outside the pod network (Service of type \
            NodePort/LoadBalancer or with externalIPs, an Ingress or Gateway route to a Service selecting \
-           the pod, hostPort, hostNetwork, KubeRay head serviceType/enableIngress) while the server's own \
+           the pod, hostPort, hostNetwork, KubeRay head serviceType/enableIngress, or a route to the head Service \
+           KubeRay creates, `<name>-head-svc` or `headService.metadata.name`) while the server's own \
            authentication is off; fails whenever authentication is explicitly disabled \
            (`--ServerApp.token=`, `--disable-token-auth`, VLLM_SERVER_DEV_MODE=1) or a debugger is enabled.",
     why: "4.3.2: non-essential ports and debug endpoints must be disabled or authenticated. Unauthenticated \
