@@ -33,6 +33,10 @@ fn tokens(text: &str) -> Vec<(usize, usize, &str)> {
                 if !trimmed.is_empty() {
                     let off = s + raw.find(trimmed).unwrap_or(0);
                     out.push((off, off + trimmed.len(), trimmed));
+                } else if raw.contains(['"', '\'']) {
+                    // An empty string (`"key": "",`) still fills the value's place, so that the next key
+                    // is not read as this key's value.
+                    out.push((s, s, ""));
                 }
                 start = None;
             }
@@ -85,7 +89,9 @@ fn scan(tokens: &[(usize, usize, &str)]) -> Vec<(usize, usize, SecretHit)> {
             || tok.eq_ignore_ascii_case("bearer")
         {
             if let Some(&(ns, ne, value)) = next {
-                if !value.starts_with('-') {
+                // A next word ending in `:` is the next key (`serviceAccountToken:` / `path: …`), not a value.
+                let is_key = value.trim_end_matches(['"', '\'']).ends_with(':');
+                if !value.starts_with('-') && !is_key {
                     if let Some(h) = classify(
                         Some(if name.eq_ignore_ascii_case("bearer") {
                             "bearer token"
