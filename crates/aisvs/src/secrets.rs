@@ -194,5 +194,14 @@ pub fn redact(value: &str) -> String {
     format!("{prefix}…({len} chars)")
 }
 
+/// A finding kind with its indefinite article: `an AWS access key id`, `a literal password`.
+pub fn with_article(kind: &str) -> String {
+    // Initialisms read letter by letter that start with a vowel sound.
+    const SPOKEN_VOWEL: &[&str] = &["NVIDIA", "SSH", "RSA", "SSL", "NGC", "MSAL"];
+    let vowel = kind.starts_with(['a', 'e', 'i', 'o', 'u', 'A', 'E', 'I', 'O', 'U'])
+        || SPOKEN_VOWEL.iter().any(|w| kind.starts_with(w));
+    format!("{} {kind}", if vowel { "an" } else { "a" })
+}
+
 #[cfg(test)]
 mod tests;

@@ -180,3 +180,27 @@ fn prose_in_comments_is_not_a_secret() {
     let with_key = format!("# token: ghp_{}\n", "aB3dE6gH9jK2mN5pQ8sT1vW4yZ7bC0eF3hJ6");
     assert_eq!(find_in_text(&with_key).len(), 1);
 }
+
+#[test]
+fn an_empty_value_or_the_next_key_is_not_a_secret() {
+    // KServe's storage config: an empty credential setting followed by another key.
+    let json = "\"s3UseAnonymousCredential\": \"\",\n\"s3CABundleConfigMap\": \"\",\n";
+    assert!(find_in_text(json).is_empty(), "{:?}", find_in_text(json));
+    // Istio's injector template: a projected token volume, its next key on the following line.
+    let yaml = "- serviceAccountToken:\n    path: istio-token\n    expirationSeconds: 43200\n";
+    assert!(find_in_text(yaml).is_empty(), "{:?}", find_in_text(yaml));
+    // A real value after the same names is still found.
+    let real = "\"s3UseAnonymousCredential\": \"\",\n\"secretAccessKey\": \"Xk29vLq8PzR4mT7wB2nD5fH8jK1pS6uY\",\n";
+    assert_eq!(find_in_text(real).len(), 1, "{:?}", find_in_text(real));
+}
+
+#[test]
+fn kinds_take_the_article_they_are_read_with() {
+    assert_eq!(
+        with_article("Azure storage account key"),
+        "an Azure storage account key"
+    );
+    assert_eq!(with_article("NVIDIA NGC API key"), "an NVIDIA NGC API key");
+    assert_eq!(with_article("literal password"), "a literal password");
+    assert_eq!(with_article("Hugging Face token"), "a Hugging Face token");
+}

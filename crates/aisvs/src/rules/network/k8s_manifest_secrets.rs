@@ -3,7 +3,9 @@
 use crate::evidence::{Location, Severity};
 use crate::model::Model;
 use crate::parse::Node;
-use crate::secrets::{find_in_args, find_in_text, find_secret, Confidence, SecretHit};
+use crate::secrets::{
+    find_in_args, find_in_text, find_secret, with_article, Confidence, SecretHit,
+};
 
 use crate::rules::sink::{container_location, container_subject, object_subject};
 use crate::rules::{EvidenceSink, Rule, RuleMeta};
@@ -50,7 +52,14 @@ fn report(
     let (sure, unsure): (Vec<&Found>, Vec<&Found>) = found
         .iter()
         .partition(|f| f.hit.confidence >= Confidence::Medium);
-    let describe = |f: &&Found| format!("{} holds a {} ({})", f.what, f.hit.kind, f.hit.redacted);
+    let describe = |f: &&Found| {
+        format!(
+            "{} holds {} ({})",
+            f.what,
+            with_article(f.hit.kind),
+            f.hit.redacted
+        )
+    };
     if let Some(first) = sure.first() {
         let msg = sure.iter().map(describe).collect::<Vec<_>>().join("; ");
         let e = out.fail(subject, Some(first.loc.clone()), msg);

@@ -5,7 +5,7 @@ use crate::evidence::{Location, Severity};
 use crate::model::Model;
 use crate::parse::{Node, Value};
 use crate::rules::{EvidenceSink, Rule, RuleMeta};
-use crate::secrets::{find_in_text, find_secret, Confidence};
+use crate::secrets::{find_in_text, find_secret, with_article, Confidence};
 
 static META: RuleMeta = RuleMeta {
     id: "compose-env-secrets",
@@ -70,8 +70,10 @@ impl Rule for ComposeEnvSecrets {
                                 s.subject(),
                                 Some(Location::node(node, &r)),
                                 format!(
-                                    "service `{}`: environment {k} holds a {} ({})",
-                                    s.name, hit.kind, hit.redacted
+                                    "service `{}`: environment {k} holds {} ({})",
+                                    s.name,
+                                    with_article(hit.kind),
+                                    hit.redacted
                                 ),
                             )
                             .sensitive = true;
@@ -108,8 +110,10 @@ impl Rule for ComposeEnvSecrets {
                             s.subject(),
                             Some(at),
                             format!(
-                                "service `{}` loads env file `{f}`, which holds a {} ({})",
-                                s.name, h.hit.kind, h.hit.redacted
+                                "service `{}` loads env file `{f}`, which holds {} ({})",
+                                s.name,
+                                with_article(h.hit.kind),
+                                h.hit.redacted
                             ),
                         )
                         .sensitive = true;

@@ -5,7 +5,7 @@ use crate::evidence::Severity;
 use crate::model::Model;
 use crate::parse::dockerfile::{key_values, split_words};
 use crate::rules::{EvidenceSink, Rule, RuleMeta};
-use crate::secrets::{find_secret, secret_name_reason, Confidence};
+use crate::secrets::{find_secret, secret_name_reason, with_article, Confidence};
 
 static META: RuleMeta = RuleMeta {
     id: "docker-build-secrets",
@@ -88,7 +88,7 @@ impl Rule for BuildSecrets {
                         if let Some(hit) = v.as_deref().and_then(|v| find_secret(Some(&k), v)) {
                             // A random-looking value alone (no format, no secret-like name) is too weak to fail a build.
                             if hit.confidence > Confidence::Low {
-                                return Some((format!("{} {k} holds a {} ({})", ins.keyword, hit.kind, hit.redacted), true));
+                                return Some((format!("{} {k} holds {} ({})", ins.keyword, with_article(hit.kind), hit.redacted), true));
                             }
                         }
                         secret_name_reason(&k).map(|why| {
