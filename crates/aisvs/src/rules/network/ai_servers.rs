@@ -5,6 +5,8 @@
 use crate::model::{Container, ContainerClass, Model, Workload};
 use crate::parse::Node;
 
+use super::ai_server_auth::auth_of;
+
 /// Whether the server's own authentication is on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Auth {
@@ -156,7 +158,7 @@ const OPTION_ENVS: &[&str] = &[
     "NODE_OPTIONS",
 ];
 
-fn env<'a>(c: &Container<'a>, name: &str) -> Option<&'a Node> {
+pub(super) fn env<'a>(c: &Container<'a>, name: &str) -> Option<&'a Node> {
     c.node
         .get("env")?
         .items()
@@ -164,7 +166,7 @@ fn env<'a>(c: &Container<'a>, name: &str) -> Option<&'a Node> {
         .find(|e| e.get("name").and_then(Node::as_str) == Some(name))
 }
 
-fn env_text(c: &Container<'_>, name: &str) -> Option<String> {
+pub(super) fn env_text(c: &Container<'_>, name: &str) -> Option<String> {
     env(c, name)?.get("value").and_then(Node::scalar_text)
 }
 
@@ -216,86 +218,4 @@ pub fn servers_of(model: &Model<'_>, w: &Workload<'_>, c: &Container<'_>) -> Vec
         }
     }
     out
-}
-
-fn has_flag(cmd: &str, flag: &str) -> bool {
-    cmd.split_whitespace()
-        .any(|t| t == flag || t.starts_with(&format!("{flag}=")))
-}
-
-fn auth_of(name: &str, model: &Model<'_>, w: &Workload<'_>, c: &Container<'_>, cmd: &str) -> Auth {
-    match name {
-        "Ray" => {
-            let o = &model.objects[w.object];
-            let path = match o.kind {
-                "RayService" => "spec.rayClusterConfig.authOptions.mode",
-                "RayJob" => "spec.rayClusterSpec.authOptions.mode",
-                _ => "spec.authOptions.mode",
-            };
-            if o.root.at(path).and_then(Node::as_str) == Some("token") {
-                Auth::On("KubeRay authOptions.mode: token".into())
-            } else if env_text(c, "RAY_AUTH_MODE").as_deref() == Some("token") {
-                Auth::On("RAY_AUTH_MODE=token".into())
-            } else {
-                Auth::Off(
-                    "no token authentication (authOptions.mode: token / RAY_AUTH_MODE=token)"
-                        .into(),
-                )
-            }
-        }
-        "Jupyter" => {
-            for key in ["ServerApp", "NotebookApp", "LabApp", "IdentityProvider"] {
-                for field in ["token", "password"] {
-                    let flag = format!("--{key}.{field}=");
-                    let empty = cmd.split_whitespace().any(|t| {
-                        t == flag || t == format!("{flag}''") || t == format!("{flag}\"\"")
-                    });
-                    if empty {
-                        return Auth::Disabled(format!(
-                            "`{flag}` with an empty value disables authentication"
-                        ));
-                    }
-                }
-            }
-            if env(c, "JUPYTER_TOKEN")
-                .and_then(|e| e.get("value"))
-                .is_some_and(Node::is_empty)
-            {
-                return Auth::Disabled("env JUPYTER_TOKEN is empty".into());
-            }
-            Auth::On("token authentication is on by default".into())
-        }
-        "MLflow"
-            if cmd.contains("--app-name basic-auth") || cmd.contains("--app-name=basic-auth") =>
-        {
-            Auth::On("--app-name basic-auth".into())
-        }
-        "TorchServe" => {
-            if has_flag(cmd, "--disable-token-auth") {
-                Auth::Disabled("--disable-token-auth".into())
-            } else if env_text(c, "TS_DISABLE_TOKEN_AUTHORIZATION")
-                .is_some_and(|v| v.eq_ignore_ascii_case("true"))
-            {
-                Auth::Disabled("TS_DISABLE_TOKEN_AUTHORIZATION=true".into())
-            } else {
-                Auth::On("token authorization is on by default".into())
-            }
-        }
-        "Triton" if has_flag(cmd, "--http-restricted-api") => {
-            Auth::On("--http-restricted-api".into())
-        }
-        "vLLM" => {
-            if env_text(c, "VLLM_SERVER_DEV_MODE").as_deref() == Some("1") {
-                Auth::Disabled("VLLM_SERVER_DEV_MODE=1 opens unauthenticated dev endpoints".into())
-            } else if has_flag(cmd, "--api-key") || env(c, "VLLM_API_KEY").is_some() {
-                Auth::On("--api-key / VLLM_API_KEY (covers /v1 only)".into())
-            } else {
-                Auth::Off("no --api-key or VLLM_API_KEY".into())
-            }
-        }
-        "TGI" if has_flag(cmd, "--api-key") || env(c, "API_KEY").is_some() => {
-            Auth::On("--api-key / API_KEY".into())
-        }
-        _ => Auth::Off(format!("{name} has no authentication configured here")),
-    }
 }

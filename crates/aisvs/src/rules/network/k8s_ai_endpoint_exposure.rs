@@ -21,7 +21,9 @@ static META: RuleMeta = RuleMeta {
            the pod, hostPort, hostNetwork, KubeRay head serviceType/enableIngress, or a route to the head Service \
            KubeRay creates, `<name>-head-svc` or `headService.metadata.name`) while the server's own \
            authentication is off; fails whenever authentication is explicitly disabled \
-           (`--ServerApp.token=`, `--disable-token-auth`, VLLM_SERVER_DEV_MODE=1) or a debugger is enabled.",
+           (`--ServerApp.token=`, `--disable-token-auth`, VLLM_SERVER_DEV_MODE=1) or a debugger is enabled. \
+           TorchServe images tagged before 0.11.1 count as unauthenticated (token authorization became the \
+           default then).",
     why: "4.3.2: non-essential ports and debug endpoints must be disabled or authenticated. Unauthenticated \
           Ray Jobs (ShadowRay, CVE-2023-48022), Jupyter and TorchServe management APIs are remote code execution.",
     fail_example: "kind: Service\nspec:\n  type: LoadBalancer\n  selector: {app: ray-head}\n  ports: [{port: 8265}]   # Ray dashboard, no authOptions",

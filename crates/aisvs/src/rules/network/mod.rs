@@ -1,5 +1,6 @@
 //! Attack-surface rules (4.3.x) and manifest secret/key rules (4.4.2, 4.4.3).
 
+mod ai_server_auth;
 mod ai_servers;
 mod k8s_ai_endpoint_exposure;
 mod k8s_encryption_at_rest;

@@ -1,0 +1,159 @@
+//! How each AI server's own authentication is switched on or off, from CRD fields, flags, environment and,
+//! where the default changed between releases, the image version.
+//! Facts: shared/knowledge/kubernetes-and-ai-serving.md §4.3.2 B and C.
+
+use crate::model::{Container, Model, Workload};
+use crate::parse::Node;
+
+use super::ai_servers::{env, env_text, Auth};
+
+fn has_flag(cmd: &str, flag: &str) -> bool {
+    cmd.split_whitespace()
+        .any(|t| t == flag || t.starts_with(&format!("{flag}=")))
+}
+
+pub(super) fn auth_of(
+    name: &str,
+    model: &Model<'_>,
+    w: &Workload<'_>,
+    c: &Container<'_>,
+    cmd: &str,
+) -> Auth {
+    match name {
+        "Ray" => {
+            let o = &model.objects[w.object];
+            let path = match o.kind {
+                "RayService" => "spec.rayClusterConfig.authOptions.mode",
+                "RayJob" => "spec.rayClusterSpec.authOptions.mode",
+                _ => "spec.authOptions.mode",
+            };
+            if o.root.at(path).and_then(Node::as_str) == Some("token") {
+                Auth::On("KubeRay authOptions.mode: token".into())
+            } else if env_text(c, "RAY_AUTH_MODE").as_deref() == Some("token") {
+                Auth::On("RAY_AUTH_MODE=token".into())
+            } else {
+                Auth::Off(
+                    "no token authentication (authOptions.mode: token / RAY_AUTH_MODE=token)"
+                        .into(),
+                )
+            }
+        }
+        "Jupyter" => {
+            for key in ["ServerApp", "NotebookApp", "LabApp", "IdentityProvider"] {
+                for field in ["token", "password"] {
+                    let flag = format!("--{key}.{field}=");
+                    let empty = cmd.split_whitespace().any(|t| {
+                        t == flag || t == format!("{flag}''") || t == format!("{flag}\"\"")
+                    });
+                    if empty {
+                        return Auth::Disabled(format!(
+                            "`{flag}` with an empty value disables authentication"
+                        ));
+                    }
+                }
+            }
+            if env(c, "JUPYTER_TOKEN")
+                .and_then(|e| e.get("value"))
+                .is_some_and(Node::is_empty)
+            {
+                return Auth::Disabled("env JUPYTER_TOKEN is empty".into());
+            }
+            Auth::On("token authentication is on by default".into())
+        }
+        "MLflow"
+            if cmd.contains("--app-name basic-auth") || cmd.contains("--app-name=basic-auth") =>
+        {
+            Auth::On("--app-name basic-auth".into())
+        }
+        "TorchServe" => {
+            if has_flag(cmd, "--disable-token-auth") {
+                Auth::Disabled("--disable-token-auth".into())
+            } else if env_text(c, "TS_DISABLE_TOKEN_AUTHORIZATION")
+                .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+            {
+                Auth::Disabled("TS_DISABLE_TOKEN_AUTHORIZATION=true".into())
+            } else if let Some(version) = c
+                .image()
+                .and_then(torchserve_version)
+                .filter(|v| *v < TOKEN_AUTH_DEFAULT)
+            {
+                let (major, minor, patch) = version;
+                Auth::Off(format!(
+                    "TorchServe {major}.{minor}.{patch} predates token authorization on by default (0.11.1)"
+                ))
+            } else {
+                Auth::On("token authorization is on by default".into())
+            }
+        }
+        "Triton" if has_flag(cmd, "--http-restricted-api") => {
+            Auth::On("--http-restricted-api".into())
+        }
+        "vLLM" => {
+            if env_text(c, "VLLM_SERVER_DEV_MODE").as_deref() == Some("1") {
+                Auth::Disabled("VLLM_SERVER_DEV_MODE=1 opens unauthenticated dev endpoints".into())
+            } else if has_flag(cmd, "--api-key") || env(c, "VLLM_API_KEY").is_some() {
+                Auth::On("--api-key / VLLM_API_KEY (covers /v1 only)".into())
+            } else {
+                Auth::Off("no --api-key or VLLM_API_KEY".into())
+            }
+        }
+        "TGI" if has_flag(cmd, "--api-key") || env(c, "API_KEY").is_some() => {
+            Auth::On("--api-key / API_KEY".into())
+        }
+        _ => Auth::Off(format!("{name} has no authentication configured here")),
+    }
+}
+
+/// The first TorchServe release that enforces token authorization without a plugin (pytorch/serve#3163,
+/// released in 0.11.1).
+const TOKEN_AUTH_DEFAULT: (u32, u32, u32) = (0, 11, 1);
+
+/// The TorchServe version in the image tag (`pytorch/torchserve:0.9.0-cpu`, `torchserve-kfs:0.9.0`,
+/// `torchserve-tpu:v0.8.2-20230829`); `None` for `latest`, digests and other tags.
+fn torchserve_version(image: &str) -> Option<(u32, u32, u32)> {
+    let (name, tag) = image.rsplit_once(':')?;
+    if !name.rsplit('/').next()?.starts_with("torchserve") || tag.contains('/') {
+        return None;
+    }
+    let mut parts = tag.trim_start_matches('v').splitn(3, '.');
+    let major = parts.next()?.parse().ok()?;
+    let minor = parts.next()?.parse().ok()?;
+    let patch_digits: String = parts
+        .next()?
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    Some((major, minor, patch_digits.parse().ok()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::torchserve_version;
+
+    #[test]
+    fn versions_are_read_from_torchserve_tags_only() {
+        assert_eq!(
+            torchserve_version("pytorch/torchserve:0.9.0-cpu"),
+            Some((0, 9, 0))
+        );
+        assert_eq!(
+            torchserve_version("pytorch/torchserve-kfs:0.11.1"),
+            Some((0, 11, 1))
+        );
+        assert_eq!(
+            torchserve_version(
+                "us-docker.pkg.dev/cloud-tpu-images/inference/torchserve-tpu:v0.8.2-20230829"
+            ),
+            Some((0, 8, 2))
+        );
+        for unknown in [
+            "pytorch/torchserve:latest-gpu",
+            "pytorch/torchserve",
+            "registry.local:5000/torchserve",
+            "pytorch/torchserve@sha256:0123abcd",
+            "nginx:1.27.0",
+        ] {
+            assert_eq!(torchserve_version(unknown), None, "{unknown}");
+        }
+    }
+}
