@@ -2,34 +2,21 @@
 //! where the default changed between releases, the image version.
 //! Facts: shared/knowledge/kubernetes-and-ai-serving.md §4.3.2 B and C.
 
-use crate::model::{Container, Model, Workload};
-use crate::parse::Node;
-
-use super::ai_servers::{env, env_text, Auth};
+use super::ai_servers::{Auth, Launch};
 
 fn has_flag(cmd: &str, flag: &str) -> bool {
     cmd.split_whitespace()
         .any(|t| t == flag || t.starts_with(&format!("{flag}=")))
 }
 
-pub(super) fn auth_of(
-    name: &str,
-    model: &Model<'_>,
-    w: &Workload<'_>,
-    c: &Container<'_>,
-    cmd: &str,
-) -> Auth {
+/// The authentication state of the named server as `launch` starts it.
+pub(super) fn auth_of(name: &str, launch: &Launch) -> Auth {
+    let cmd = launch.cmd.as_str();
     match name {
         "Ray" => {
-            let o = &model.objects[w.object];
-            let path = match o.kind {
-                "RayService" => "spec.rayClusterConfig.authOptions.mode",
-                "RayJob" => "spec.rayClusterSpec.authOptions.mode",
-                _ => "spec.authOptions.mode",
-            };
-            if o.root.at(path).and_then(Node::as_str) == Some("token") {
+            if launch.kuberay_token_auth {
                 Auth::On("KubeRay authOptions.mode: token".into())
-            } else if env_text(c, "RAY_AUTH_MODE").as_deref() == Some("token") {
+            } else if launch.env_text("RAY_AUTH_MODE") == Some("token") {
                 Auth::On("RAY_AUTH_MODE=token".into())
             } else {
                 Auth::Off(
@@ -52,10 +39,7 @@ pub(super) fn auth_of(
                     }
                 }
             }
-            if env(c, "JUPYTER_TOKEN")
-                .and_then(|e| e.get("value"))
-                .is_some_and(Node::is_empty)
-            {
+            if launch.env_text("JUPYTER_TOKEN") == Some("") {
                 return Auth::Disabled("env JUPYTER_TOKEN is empty".into());
             }
             Auth::On("token authentication is on by default".into())
@@ -68,14 +52,13 @@ pub(super) fn auth_of(
         "TorchServe" => {
             if has_flag(cmd, "--disable-token-auth") {
                 Auth::Disabled("--disable-token-auth".into())
-            } else if env_text(c, "TS_DISABLE_TOKEN_AUTHORIZATION")
+            } else if launch
+                .env_text("TS_DISABLE_TOKEN_AUTHORIZATION")
                 .is_some_and(|v| v.eq_ignore_ascii_case("true"))
             {
                 Auth::Disabled("TS_DISABLE_TOKEN_AUTHORIZATION=true".into())
-            } else if let Some(version) = c
-                .image()
-                .and_then(torchserve_version)
-                .filter(|v| *v < TOKEN_AUTH_DEFAULT)
+            } else if let Some(version) =
+                torchserve_version(&launch.image).filter(|v| *v < TOKEN_AUTH_DEFAULT)
             {
                 let (major, minor, patch) = version;
                 Auth::Off(format!(
@@ -89,15 +72,15 @@ pub(super) fn auth_of(
             Auth::On("--http-restricted-api".into())
         }
         "vLLM" => {
-            if env_text(c, "VLLM_SERVER_DEV_MODE").as_deref() == Some("1") {
+            if launch.env_text("VLLM_SERVER_DEV_MODE") == Some("1") {
                 Auth::Disabled("VLLM_SERVER_DEV_MODE=1 opens unauthenticated dev endpoints".into())
-            } else if has_flag(cmd, "--api-key") || env(c, "VLLM_API_KEY").is_some() {
+            } else if has_flag(cmd, "--api-key") || launch.env.contains_key("VLLM_API_KEY") {
                 Auth::On("--api-key / VLLM_API_KEY (covers /v1 only)".into())
             } else {
                 Auth::Off("no --api-key or VLLM_API_KEY".into())
             }
         }
-        "TGI" if has_flag(cmd, "--api-key") || env(c, "API_KEY").is_some() => {
+        "TGI" if has_flag(cmd, "--api-key") || launch.env.contains_key("API_KEY") => {
             Auth::On("--api-key / API_KEY".into())
         }
         _ => Auth::Off(format!("{name} has no authentication configured here")),

@@ -2,6 +2,8 @@
 //! command and CRD, its admin/debug ports, and how its own authentication is switched on or off.
 //! Facts: shared/knowledge/kubernetes-and-ai-serving.md §4.3.2 B and C.
 
+use std::collections::BTreeMap;
+
 use crate::model::{Container, ContainerClass, Model, Workload};
 use crate::parse::Node;
 
@@ -158,45 +160,89 @@ const OPTION_ENVS: &[&str] = &[
     "NODE_OPTIONS",
 ];
 
-pub(super) fn env<'a>(c: &Container<'a>, name: &str) -> Option<&'a Node> {
-    c.node
-        .get("env")?
-        .items()
-        .iter()
-        .find(|e| e.get("name").and_then(Node::as_str) == Some(name))
+/// How a server process is started, whatever declares it (a Kubernetes container, a Compose service).
+#[derive(Debug, Default)]
+pub struct Launch {
+    /// The image reference as written (`pytorch/torchserve:0.9.0-cpu`).
+    pub image: String,
+    /// Entrypoint/command and arguments, joined by spaces.
+    pub cmd: String,
+    /// Environment: name → literal value, `None` when the value comes from elsewhere (a Secret, the shell).
+    pub env: BTreeMap<String, Option<String>>,
+    /// A KubeRay head whose CR sets `authOptions.mode: token`.
+    pub kuberay_token_auth: bool,
+    /// A KubeRay head (Ray runs there whatever the image).
+    pub kuberay_head: bool,
 }
 
-pub(super) fn env_text(c: &Container<'_>, name: &str) -> Option<String> {
-    env(c, name)?.get("value").and_then(Node::scalar_text)
+impl Launch {
+    /// The literal value of an environment variable.
+    pub fn env_text(&self, name: &str) -> Option<&str> {
+        self.env.get(name)?.as_deref()
+    }
+
+    /// What a Kubernetes container starts: a variable with neither `value` nor `valueFrom` is set to "".
+    pub fn of_container(model: &Model<'_>, w: &Workload<'_>, c: &Container<'_>) -> Self {
+        let o = &model.objects[w.object];
+        let kuberay_head = o.group == "ray.io" && w.role.starts_with("head");
+        let auth_path = match o.kind {
+            "RayService" => "spec.rayClusterConfig.authOptions.mode",
+            "RayJob" => "spec.rayClusterSpec.authOptions.mode",
+            _ => "spec.authOptions.mode",
+        };
+        let mut env = BTreeMap::new();
+        for item in c.node.get("env").map(Node::items).unwrap_or(&[]) {
+            let Some(name) = item.get("name").and_then(Node::as_str) else {
+                continue;
+            };
+            let value = match (item.get("value"), item.get("valueFrom")) {
+                (Some(v), _) => Some(v.scalar_text().unwrap_or_default()),
+                (None, Some(_)) => None,
+                (None, None) => Some(String::new()),
+            };
+            env.insert(name.to_string(), value);
+        }
+        Launch {
+            image: c.image().unwrap_or_default().to_string(),
+            cmd: c.command_line(),
+            env,
+            kuberay_token_auth: kuberay_head
+                && o.root.at(auth_path).and_then(Node::as_str) == Some("token"),
+            kuberay_head,
+        }
+    }
 }
 
-/// Recognises the servers of one container (an AI server and any debug servers).
+/// Recognises the servers of one Kubernetes container (an AI server and any debug servers).
 pub fn servers_of(model: &Model<'_>, w: &Workload<'_>, c: &Container<'_>) -> Vec<Server> {
     // An init container runs to completion before the pod's containers start: it serves nothing, even when it
     // uses the server's image (KubeRay samples generate TLS certificates in one).
     if c.class == ContainerClass::Init {
         return Vec::new();
     }
-    let image = c.image().unwrap_or_default().to_ascii_lowercase();
-    let cmd = c.command_line();
-    let o = &model.objects[w.object];
+    servers_in(&Launch::of_container(model, w, c))
+}
+
+/// Recognises the servers a launch starts (an AI server and any debug servers).
+pub fn servers_in(launch: &Launch) -> Vec<Server> {
+    let image = launch.image.to_ascii_lowercase();
+    let cmd = &launch.cmd;
     let mut out = Vec::new();
-    let ray_crd = o.group == "ray.io" && w.role.starts_with("head");
     for e in CATALOG {
         let by_image = e.images.iter().any(|p| image.contains(p));
         let by_cmd = e.commands.iter().any(|p| cmd.contains(p));
-        if by_image || by_cmd || (e.name == "Ray" && ray_crd) {
+        if by_image || by_cmd || (e.name == "Ray" && launch.kuberay_head) {
             out.push(Server {
                 name: e.name,
                 ports: e.ports,
-                auth: auth_of(e.name, model, w, c, &cmd),
+                auth: auth_of(e.name, launch),
             });
             break;
         }
     }
     let options: String = OPTION_ENVS
         .iter()
-        .filter_map(|n| env_text(c, n))
+        .filter_map(|n| launch.env_text(n))
         .collect::<Vec<_>>()
         .join(" ");
     for (name, flags, port) in DEBUG {
