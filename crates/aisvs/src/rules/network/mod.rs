@@ -2,6 +2,8 @@
 
 mod ai_server_auth;
 mod ai_servers;
+mod compose_ai_endpoint_exposure;
+mod compose_ports;
 mod k8s_ai_endpoint_exposure;
 mod k8s_encryption_at_rest;
 mod k8s_inference_egress;
@@ -21,6 +23,7 @@ pub fn rules() -> Vec<Box<dyn Rule>> {
         Box::new(k8s_netpol_default_deny::DefaultDeny),
         Box::new(k8s_netpol_allow_list::AllowList),
         Box::new(k8s_ai_endpoint_exposure::AiEndpointExposure),
+        Box::new(compose_ai_endpoint_exposure::ComposeAiEndpointExposure),
         Box::new(k8s_metadata_egress::MetadataEgress),
         Box::new(k8s_inference_egress::InferenceEgress::default()),
         Box::new(k8s_manifest_secrets::ManifestSecrets),

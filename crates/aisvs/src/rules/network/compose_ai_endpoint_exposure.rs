@@ -1,0 +1,173 @@
+//! compose-ai-endpoint-exposure (4.3.2): Compose services do not publish AI admin or debug ports on every host
+//! interface without authentication.
+
+use std::collections::BTreeMap;
+
+use crate::evidence::{Location, Severity};
+use crate::model::iac::compose::ComposeService;
+use crate::model::Model;
+use crate::parse::Node;
+use crate::rules::{EvidenceSink, Rule, RuleMeta};
+
+use super::ai_servers::{servers_in, Auth, Launch};
+use super::compose_ports::{published_ports, Published};
+
+static META: RuleMeta = RuleMeta {
+    id: "compose-ai-endpoint-exposure",
+    title: "Compose services do not publish AI admin/debug ports on every interface without authentication",
+    requirements: &["4.3.2"],
+    inputs: "Compose files",
+    severity: Severity::High,
+    what: "Recognises the same servers as k8s-ai-endpoint-exposure (Ray, Jupyter, MLflow, TorchServe, Triton, vLLM, \
+           Ollama, TGI, Gradio, Streamlit, TensorBoard, Spark, Dask, debuggers) from a service's image, entrypoint, \
+           command and environment. Fails when one of the server's admin ports is published on every host \
+           interface (`ports:` without a loopback host IP, short or long syntax, ranges included, or \
+           `network_mode: host`) while the server's own authentication is off, and whenever authentication is \
+           explicitly disabled or a debugger is enabled. Ports bound to 127.0.0.1/::1 and `expose:` stay local.",
+    why: "4.3.2: non-essential ports and debug endpoints must be disabled or authenticated. A port published \
+          without a host IP listens on every interface of the machine (and Docker's iptables rules bypass host \
+          firewalls such as ufw): an Ollama, Ray or Jupyter API there is open to the network.",
+    fail_example: "services:\n  ollama:\n    image: ollama/ollama:0.3.12\n    ports: [\"11434:11434\"]",
+    pass_example: "services:\n  ollama:\n    image: ollama/ollama:0.3.12\n    ports: [\"127.0.0.1:11434:11434\"]",
+    remediation: "Bind admin ports to loopback (`127.0.0.1:PORT:PORT`) or leave them unpublished behind an \
+                  authenticating reverse proxy, and switch on the server's own auth (vLLM --api-key, Ray \
+                  RAY_AUTH_MODE=token, Jupyter tokens, TorchServe token authorization).",
+    inconclusive: "The host IP or the port is a variable interpolation, so where the port listens is unknown.",
+    options: &[],
+};
+
+/// The rule.
+pub struct ComposeAiEndpointExposure;
+
+impl Rule for ComposeAiEndpointExposure {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, model: &Model<'_>, out: &mut EvidenceSink) {
+        for file in &model.iac.compose {
+            for service in &file.services {
+                judge(service, out);
+            }
+        }
+    }
+}
+
+fn judge(service: &ComposeService<'_>, out: &mut EvidenceSink) {
+    let servers = servers_in(&launch_of(service));
+    if servers.is_empty() {
+        return;
+    }
+    let published = published_ports(service);
+    let mut fails: Vec<(String, Location)> = Vec::new();
+    let mut unknown: Vec<(String, Location)> = Vec::new();
+    let mut notes: Vec<String> = Vec::new();
+    for server in &servers {
+        if let Auth::Disabled(why) = &server.auth {
+            fails.push((format!("{}: {why}", server.name), service.location()));
+            continue;
+        }
+        let mut reached = false;
+        for p in &published {
+            let (port, how, at) = match p {
+                Published::AllInterfaces { port, how, at } => (*port, how, at),
+                Published::Unknown { port, how, at } => {
+                    if port.is_none_or(|port| server.ports.contains(&port)) {
+                        unknown.push((
+                            format!("{} may be reachable: {how}", server.name),
+                            at.clone(),
+                        ));
+                    }
+                    continue;
+                }
+            };
+            if port.is_some_and(|port| !server.ports.contains(&port)) {
+                continue;
+            }
+            reached = true;
+            let what = port.map_or_else(
+                || format!("every {} port", server.name),
+                |p| format!("{} port {p}", server.name),
+            );
+            match &server.auth {
+                Auth::Off(why) => fails.push((
+                    format!("{what} is published on every interface ({how}) and {why}"),
+                    at.clone(),
+                )),
+                Auth::On(auth) => {
+                    notes.push(format!("{what} is published ({how}) with auth ({auth})"))
+                }
+                Auth::Disabled(_) => {}
+            }
+        }
+        if !reached {
+            notes.push(format!(
+                "{} admin ports are not published beyond loopback",
+                server.name
+            ));
+        }
+    }
+    let subject = service.subject();
+    if let Some((_, at)) = fails.first() {
+        let message = fails
+            .iter()
+            .map(|(m, _)| m.as_str())
+            .collect::<Vec<_>>()
+            .join("; ");
+        let e = out.fail(
+            subject,
+            Some(at.clone()),
+            format!("service `{}`: {message}", service.name),
+        );
+        for (m, l) in fails.iter().skip(1) {
+            e.related.push((l.clone(), m.clone()));
+        }
+    } else if let Some((_, at)) = unknown.first() {
+        let message = unknown
+            .iter()
+            .map(|(m, _)| m.as_str())
+            .collect::<Vec<_>>()
+            .join("; ");
+        out.inconclusive(subject, Some(at.clone()), message);
+    } else {
+        out.pass(subject, Some(service.location()), notes.join("; "));
+    }
+}
+
+/// What a Compose service starts: image, entrypoint + command, and `environment` (a map, or `KEY=value` items;
+/// a variable without a value comes from the shell, so its value is unknown).
+fn launch_of(service: &ComposeService<'_>) -> Launch {
+    let words = |key: &str| -> Vec<String> {
+        match service.node.get(key) {
+            Some(n) => match n.scalar_text() {
+                Some(s) => vec![s],
+                None => n.items().iter().filter_map(Node::scalar_text).collect(),
+            },
+            None => Vec::new(),
+        }
+    };
+    let mut cmd = words("entrypoint");
+    cmd.extend(words("command"));
+    let mut env = BTreeMap::new();
+    if let Some(environment) = service.node.get("environment") {
+        for e in environment.entries() {
+            env.insert(e.key.to_string(), e.value.scalar_text());
+        }
+        for item in environment.items().iter().filter_map(Node::scalar_text) {
+            match item.split_once('=') {
+                Some((k, v)) => env.insert(k.to_string(), Some(v.to_string())),
+                None => env.insert(item, None),
+            };
+        }
+    }
+    Launch {
+        image: service
+            .node
+            .get("image")
+            .and_then(Node::scalar_text)
+            .unwrap_or_default(),
+        cmd: cmd.join(" "),
+        env,
+        ..Launch::default()
+    }
+}

@@ -1,0 +1,162 @@
+//! Which container ports a Compose service publishes beyond loopback: `ports:` in short syntax
+//! (`"8265"`, `"8000:8000"`, `"127.0.0.1:8001:8001"`, `"[::1]:6000:6000"`, ranges, `/udp`) and long syntax
+//! (`target`, `host_ip`), and `network_mode: host`, which puts every port on the host's interfaces.
+
+use crate::evidence::Location;
+use crate::model::iac::compose::ComposeService;
+use crate::parse::Node;
+
+/// A range longer than this is not expanded port by port (no real service publishes thousands).
+const MAX_RANGE: u16 = 1024;
+
+/// One container port published, or possibly published, beyond loopback.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Published {
+    /// Listening on every host interface. `port: None` means every container port (`network_mode: host`).
+    AllInterfaces {
+        port: Option<u16>,
+        how: String,
+        at: Location,
+    },
+    /// Published, but the host IP or the port is a variable, so where it listens is unknown.
+    Unknown {
+        port: Option<u16>,
+        how: String,
+        at: Location,
+    },
+}
+
+/// Every container port the service publishes beyond loopback.
+pub fn published_ports(service: &ComposeService<'_>) -> Vec<Published> {
+    let mut out = Vec::new();
+    if let Some((mode, at)) = service.field("network_mode") {
+        if mode.as_str() == Some("host") {
+            out.push(Published::AllInterfaces {
+                port: None,
+                how: "network_mode: host".into(),
+                at,
+            });
+        }
+    }
+    let Some((ports, _)) = service.field("ports") else {
+        return out;
+    };
+    let route = service.route.key("ports");
+    for (i, item) in ports.items().iter().enumerate() {
+        let at = Location::node(item, &route.index(i));
+        let (host_ip, container) = match item.scalar_text() {
+            Some(short) => short_syntax(&short),
+            None => (
+                item.get("host_ip").and_then(Node::scalar_text),
+                item.get("target")
+                    .and_then(Node::scalar_text)
+                    .unwrap_or_default(),
+            ),
+        };
+        let shown = item
+            .scalar_text()
+            .map_or_else(|| format!("ports[{i}]"), |s| format!("\"{s}\""));
+        let templated = |s: &str| s.contains('$');
+        let listens_everywhere = match host_ip.as_deref() {
+            None | Some("" | "0.0.0.0" | "::" | "[::]") => Some(true),
+            Some(ip) if templated(ip) => None,
+            Some(ip) => Some(!is_loopback(ip)),
+        };
+        let ports = container_ports(&container);
+        let port_known = !templated(&container) && !ports.is_empty();
+        match (listens_everywhere, port_known) {
+            (Some(false), _) => {}
+            (Some(true), true) => {
+                out.extend(ports.into_iter().map(|port| Published::AllInterfaces {
+                    port: Some(port),
+                    how: shown.clone(),
+                    at: at.clone(),
+                }))
+            }
+            (None, true) => out.extend(ports.into_iter().map(|port| Published::Unknown {
+                port: Some(port),
+                how: format!("{shown} binds a variable host IP"),
+                at: at.clone(),
+            })),
+            (_, false) => out.push(Published::Unknown {
+                port: None,
+                how: format!("{shown} publishes a port given by a variable"),
+                at,
+            }),
+        }
+    }
+    out
+}
+
+/// `[HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTOCOL]` → (host IP, container port or range).
+fn short_syntax(spec: &str) -> (Option<String>, String) {
+    let spec = spec.split('/').next().unwrap_or_default().trim();
+    let Some((rest, container)) = spec.rsplit_once(':') else {
+        return (None, spec.to_string());
+    };
+    // `rest` is HOST_PORT, IP:HOST_PORT, [IPv6]:HOST_PORT or IP: (an empty host port).
+    let host_ip = match rest.rsplit_once(':') {
+        Some((ip, _)) if !ip.is_empty() => Some(ip.trim_matches(['[', ']']).to_string()),
+        Some(_) => None,
+        None if rest.contains('.') => Some(rest.to_string()),
+        None => None,
+    };
+    (host_ip, container.to_string())
+}
+
+/// A container port or range (`8000`, `8000-8010`); nothing for text that is neither.
+fn container_ports(spec: &str) -> Vec<u16> {
+    let parse = |s: &str| s.trim().parse::<u16>().ok();
+    match spec.split_once('-') {
+        Some((a, b)) => match (parse(a), parse(b)) {
+            (Some(a), Some(b)) if a <= b && b - a <= MAX_RANGE => (a..=b).collect(),
+            _ => Vec::new(),
+        },
+        None => parse(spec).into_iter().collect(),
+    }
+}
+
+fn is_loopback(ip: &str) -> bool {
+    ip.starts_with("127.") || ip == "::1" || ip.eq_ignore_ascii_case("localhost")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_syntax_forms() {
+        let own = |ip: Option<&str>, port: &str| (ip.map(str::to_string), port.to_string());
+        assert_eq!(short_syntax("8265"), own(None, "8265"));
+        assert_eq!(short_syntax("8000:8000"), own(None, "8000"));
+        assert_eq!(
+            short_syntax("127.0.0.1:8001:8001"),
+            own(Some("127.0.0.1"), "8001")
+        );
+        assert_eq!(
+            short_syntax("127.0.0.1::5000"),
+            own(Some("127.0.0.1"), "5000")
+        );
+        assert_eq!(short_syntax("[::1]:6000:6000"), own(Some("::1"), "6000"));
+        assert_eq!(short_syntax("6060:6060/udp"), own(None, "6060"));
+        assert_eq!(short_syntax("9090-9091:8080-8081"), own(None, "8080-8081"));
+        assert_eq!(
+            short_syntax("${BIND}:11434:11434"),
+            own(Some("${BIND}"), "11434")
+        );
+    }
+
+    #[test]
+    fn ranges_are_expanded_within_a_bound() {
+        assert_eq!(container_ports("8080-8082"), [8080, 8081, 8082]);
+        assert_eq!(container_ports("8265"), [8265]);
+        assert!(container_ports("1-65535").is_empty());
+        assert!(container_ports("${PORT}").is_empty());
+    }
+
+    #[test]
+    fn loopback_addresses() {
+        assert!(is_loopback("127.0.0.1") && is_loopback("::1") && is_loopback("localhost"));
+        assert!(!is_loopback("0.0.0.0") && !is_loopback("10.0.0.5"));
+    }
+}
