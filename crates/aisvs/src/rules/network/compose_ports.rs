@@ -90,7 +90,9 @@ pub fn published_ports(service: &ComposeService<'_>) -> Vec<Published> {
 
 /// `[HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTOCOL]` → (host IP, container port or range).
 fn short_syntax(spec: &str) -> (Option<String>, String) {
-    let spec = spec.split('/').next().unwrap_or_default().trim();
+    // `${PORT:-8000}` holds a colon of its own: each interpolation becomes `$VAR` before splitting.
+    let masked = mask_interpolations(spec);
+    let spec = masked.split('/').next().unwrap_or_default().trim();
     let Some((rest, container)) = spec.rsplit_once(':') else {
         return (None, spec.to_string());
     };
@@ -102,6 +104,27 @@ fn short_syntax(spec: &str) -> (Option<String>, String) {
         None => None,
     };
     (host_ip, container.to_string())
+}
+
+/// Replaces every `${…}` with `$VAR`, so that separators inside it are not read as the spec's own.
+fn mask_interpolations(spec: &str) -> String {
+    let mut out = String::with_capacity(spec.len());
+    let mut rest = spec;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        match rest[start..].find('}') {
+            Some(end) => {
+                out.push_str("$VAR");
+                rest = &rest[start + end + 1..];
+            }
+            None => {
+                out.push_str(&rest[start..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// A container port or range (`8000`, `8000-8010`); nothing for text that is neither.
@@ -142,8 +165,20 @@ mod tests {
         assert_eq!(short_syntax("9090-9091:8080-8081"), own(None, "8080-8081"));
         assert_eq!(
             short_syntax("${BIND}:11434:11434"),
-            own(Some("${BIND}"), "11434")
+            own(Some("$VAR"), "11434")
         );
+    }
+
+    #[test]
+    fn interpolations_with_defaults_keep_their_colons() {
+        let own = |ip: Option<&str>, port: &str| (ip.map(str::to_string), port.to_string());
+        assert_eq!(short_syntax("${PORT:-8000}:8000"), own(None, "8000"));
+        assert_eq!(
+            short_syntax("${HOST:-127.0.0.1}:${PORT:-8888}:8888"),
+            own(Some("$VAR"), "8888")
+        );
+        assert_eq!(short_syntax("${CONTAINER_PORT:-8265}"), own(None, "$VAR"));
+        assert_eq!(mask_interpolations("${A:-1}:${B"), "$VAR:${B");
     }
 
     #[test]
