@@ -86,12 +86,22 @@ impl History {
             conn,
             path: path.to_path_buf(),
         };
-        match schema::prepare(&history.conn, path) {
-            Err(EvidenceError::Sqlite { source, .. }) if is_corruption(&source) => {
-                drop(history);
-                Err(corrupt(path, source.to_string()))
+        // Switching a new file to WAL needs an exclusive lock, and SQLite answers "busy" at once instead of
+        // waiting when another process opens the same file at that moment: retry within the busy timeout.
+        let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
+        loop {
+            match schema::prepare(&history.conn, path) {
+                Err(EvidenceError::Sqlite { source, .. }) if is_corruption(&source) => {
+                    drop(history);
+                    return Err(corrupt(path, source.to_string()));
+                }
+                Err(EvidenceError::Sqlite { source, .. })
+                    if is_busy(&source) && std::time::Instant::now() < deadline =>
+                {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                other => return other.map(|()| history),
             }
-            other => other.map(|()| history),
         }
     }
 
@@ -136,6 +146,14 @@ fn integrity(conn: &Connection) -> std::result::Result<(), String> {
         Ok(text) => Err(text),
         Err(e) => Err(e.to_string()),
     }
+}
+
+/// Errors that mean "another connection holds the lock right now".
+fn is_busy(err: &rusqlite::Error) -> bool {
+    matches!(
+        err.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy) | Some(rusqlite::ErrorCode::DatabaseLocked)
+    )
 }
 
 /// Errors that mean "this file is damaged or not a database".
