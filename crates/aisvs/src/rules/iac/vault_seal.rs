@@ -27,7 +27,8 @@ static META: RuleMeta = RuleMeta {
     pass_example: "storage \"raft\" {\n  path = \"/vault/data\"\n}\nseal \"awskms\" {\n  region     = \"eu-west-1\"\n  kms_key_id = \"alias/vault-unseal\"\n}",
     remediation: "Configure auto-unseal with a cloud KMS key or an HSM (`seal \"awskms\"`, `\"gcpckms\"`, \
                   `\"azurekeyvault\"` or `\"pkcs11\"`), and rotate and audit that key in the KMS.",
-    inconclusive: "A seal type this rule does not know, or no seal stanza while VAULT_SEAL_TYPE is set somewhere not \
+    inconclusive: "A seal type this rule does not know (or VAULT_SEAL_TYPE read from `valueFrom` at run time), or no \
+                   seal stanza while VAULT_SEAL_TYPE is set somewhere not \
                    tied to the configuration: whether that environment is the server's is not in the files. Render the \
                    workload and its ConfigMap into one manifest, or waive the finding with the deployment as evidence.",
     options: &[],
