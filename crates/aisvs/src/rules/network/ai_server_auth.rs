@@ -19,9 +19,10 @@ pub(super) fn auth_of(name: &str, launch: &Launch) -> Auth {
             } else if launch.env_text("RAY_AUTH_MODE") == Some("token") {
                 Auth::On("RAY_AUTH_MODE=token".into())
             } else {
-                Auth::Off(
-                    "no token authentication (authOptions.mode: token / RAY_AUTH_MODE=token)"
-                        .into(),
+                off_unless_env(
+                    launch,
+                    "no token authentication (authOptions.mode: token / RAY_AUTH_MODE=token)",
+                    "RAY_AUTH_MODE",
                 )
             }
         }
@@ -77,13 +78,24 @@ pub(super) fn auth_of(name: &str, launch: &Launch) -> Auth {
             } else if has_flag(cmd, "--api-key") || launch.env.contains_key("VLLM_API_KEY") {
                 Auth::On("--api-key / VLLM_API_KEY (covers /v1 only)".into())
             } else {
-                Auth::Off("no --api-key or VLLM_API_KEY".into())
+                off_unless_env(launch, "no --api-key or VLLM_API_KEY", "VLLM_API_KEY")
             }
         }
         "TGI" if has_flag(cmd, "--api-key") || launch.env.contains_key("API_KEY") => {
             Auth::On("--api-key / API_KEY".into())
         }
+        "TGI" => off_unless_env(launch, "no --api-key or API_KEY", "API_KEY"),
         _ => Auth::Off(format!("{name} has no authentication configured here")),
+    }
+}
+
+/// Off, unless environment the files do not show could switch authentication on through `var`.
+fn off_unless_env(launch: &Launch, why: &str, var: &str) -> Auth {
+    match &launch.env_elsewhere {
+        Some(source) => Auth::Unknown(format!(
+            "{why} among the visible settings, but {source} may set {var}"
+        )),
+        None => Auth::Off(why.to_string()),
     }
 }
 

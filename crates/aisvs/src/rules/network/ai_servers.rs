@@ -18,6 +18,9 @@ pub enum Auth {
     Off(String),
     /// Explicitly disabled (flag or env named).
     Disabled(String),
+    /// Off as far as the files show, but the setting that switches it on may come from where they do not
+    /// (`envFrom`, a Compose `env_file`).
+    Unknown(String),
 }
 
 /// A recognised server in a container.
@@ -173,6 +176,8 @@ pub struct Launch {
     pub kuberay_token_auth: bool,
     /// A KubeRay head (Ray runs there whatever the image).
     pub kuberay_head: bool,
+    /// Where more environment comes from that the files do not show (`envFrom`, `env_file`), if anywhere.
+    pub env_elsewhere: Option<String>,
 }
 
 impl Launch {
@@ -209,6 +214,11 @@ impl Launch {
             kuberay_token_auth: kuberay_head
                 && o.root.at(auth_path).and_then(Node::as_str) == Some("token"),
             kuberay_head,
+            env_elsewhere: c
+                .node
+                .get("envFrom")
+                .is_some_and(|n| !n.is_empty())
+                .then(|| "envFrom".to_string()),
         }
     }
 }

@@ -3,12 +3,13 @@
 
 use std::collections::BTreeMap;
 
-use crate::evidence::{Location, Severity};
+use crate::evidence::Severity;
 use crate::model::iac::compose::ComposeService;
 use crate::model::Model;
 use crate::parse::Node;
 use crate::rules::{EvidenceSink, Rule, RuleMeta};
 
+use super::ai_exposure_report::ServerFindings;
 use super::ai_servers::{servers_in, Auth, Launch};
 use super::compose_ports::{published_ports, Published};
 
@@ -32,7 +33,9 @@ static META: RuleMeta = RuleMeta {
     remediation: "Bind admin ports to loopback (`127.0.0.1:PORT:PORT`) or leave them unpublished behind an \
                   authenticating reverse proxy, and switch on the server's own auth (vLLM --api-key, Ray \
                   RAY_AUTH_MODE=token, Jupyter tokens, TorchServe token authorization).",
-    inconclusive: "The host IP or the port is a variable interpolation, so where the port listens is unknown.",
+    inconclusive: "The host IP or the port is a variable interpolation, so where the port listens is unknown; or \
+                   an `env_file` may set the variable that switches authentication on (RAY_AUTH_MODE, VLLM_API_KEY, \
+                   API_KEY) while nothing visible does.",
     options: &[],
 };
 
@@ -59,83 +62,51 @@ fn judge(service: &ComposeService<'_>, out: &mut EvidenceSink) {
         return;
     }
     let published = published_ports(service);
-    let mut fails: Vec<(String, Location)> = Vec::new();
-    let mut unknown: Vec<(String, Location)> = Vec::new();
-    let mut notes: Vec<String> = Vec::new();
+    let mut found = ServerFindings::default();
     for server in &servers {
         if let Auth::Disabled(why) = &server.auth {
-            fails.push((format!("{}: {why}", server.name), service.location()));
+            found
+                .fails
+                .push((format!("{}: {why}", server.name), service.location()));
             continue;
         }
         let mut reached = false;
         for p in &published {
-            let (port, how, at) = match p {
-                Published::AllInterfaces { port, how, at } => (*port, how, at),
+            match p {
+                Published::AllInterfaces { port, how, at } => {
+                    if port.is_some_and(|port| !server.ports.contains(&port)) {
+                        continue;
+                    }
+                    reached = true;
+                    let what = port.map_or_else(
+                        || format!("every {} port", server.name),
+                        |p| format!("{} port {p}", server.name),
+                    );
+                    let via = format!("is published on every interface ({how})");
+                    found.reachable(&server.auth, what, &via, at.clone());
+                }
                 Published::Unknown { port, how, at } => {
                     if port.is_none_or(|port| server.ports.contains(&port)) {
-                        unknown.push((
-                            format!("{} may be reachable: {how}", server.name),
-                            at.clone(),
-                        ));
+                        let why = format!("{} may be reachable: {how}", server.name);
+                        found.unknown.push((why, at.clone()));
                     }
-                    continue;
                 }
-            };
-            if port.is_some_and(|port| !server.ports.contains(&port)) {
-                continue;
-            }
-            reached = true;
-            let what = port.map_or_else(
-                || format!("every {} port", server.name),
-                |p| format!("{} port {p}", server.name),
-            );
-            match &server.auth {
-                Auth::Off(why) => fails.push((
-                    format!("{what} is published on every interface ({how}) and {why}"),
-                    at.clone(),
-                )),
-                Auth::On(auth) => {
-                    notes.push(format!("{what} is published ({how}) with auth ({auth})"))
-                }
-                Auth::Disabled(_) => {}
             }
         }
         if !reached {
-            notes.push(format!(
+            found.notes.push(format!(
                 "{} admin ports are not published beyond loopback",
                 server.name
             ));
         }
     }
-    let subject = service.subject();
-    if let Some((_, at)) = fails.first() {
-        let message = fails
-            .iter()
-            .map(|(m, _)| m.as_str())
-            .collect::<Vec<_>>()
-            .join("; ");
-        let e = out.fail(
-            subject,
-            Some(at.clone()),
-            format!("service `{}`: {message}", service.name),
-        );
-        for (m, l) in fails.iter().skip(1) {
-            e.related.push((l.clone(), m.clone()));
-        }
-    } else if let Some((_, at)) = unknown.first() {
-        let message = unknown
-            .iter()
-            .map(|(m, _)| m.as_str())
-            .collect::<Vec<_>>()
-            .join("; ");
-        out.inconclusive(subject, Some(at.clone()), message);
-    } else {
-        out.pass(subject, Some(service.location()), notes.join("; "));
-    }
+    let label = format!("service `{}`", service.name);
+    found.emit(out, service.subject(), &label, service.location());
 }
 
 /// What a Compose service starts: image, entrypoint + command, and `environment` (a map, or `KEY=value` items;
-/// a variable without a value comes from the shell, so its value is unknown).
+/// a variable without a value comes from the shell, so its value is unknown). Variables in an `env_file` are
+/// not read: they make an "off" authentication unknown.
 fn launch_of(service: &ComposeService<'_>) -> Launch {
     let words = |key: &str| -> Vec<String> {
         match service.node.get(key) {
@@ -168,6 +139,11 @@ fn launch_of(service: &ComposeService<'_>) -> Launch {
             .unwrap_or_default(),
         cmd: cmd.join(" "),
         env,
+        env_elsewhere: service
+            .node
+            .get("env_file")
+            .is_some_and(|n| !n.is_empty())
+            .then(|| "env_file".to_string()),
         ..Launch::default()
     }
 }

@@ -3,6 +3,7 @@
 use crate::evidence::{Location, Severity};
 use crate::model::Model;
 
+use super::ai_exposure_report::ServerFindings;
 use super::ai_servers::{servers_of, Auth};
 use crate::rules::sink::{container_location, container_subject};
 use crate::rules::{EvidenceSink, Rule, RuleMeta};
@@ -31,7 +32,9 @@ static META: RuleMeta = RuleMeta {
     remediation: "Keep admin and debug ports on ClusterIP Services behind an authenticating gateway, switch on \
                   the server's own auth (KubeRay authOptions.mode: token, vLLM --api-key, MLflow --app-name \
                   basic-auth, TorchServe token auth), and remove debugger flags from production images.",
-    inconclusive: "A Service targets a named port that no container declares, so the exposed port is unknown.",
+    inconclusive: "A Service targets a named port that no container declares, so the exposed port is unknown; or \
+                   the container's `envFrom` may set the variable that switches authentication on (RAY_AUTH_MODE, \
+                   VLLM_API_KEY, API_KEY) while nothing visible does.",
     options: &[],
 };
 
@@ -56,13 +59,12 @@ impl Rule for AiEndpointExposure {
                 if servers.is_empty() {
                     continue;
                 }
-                let subject = container_subject(w, c);
-                let mut fails: Vec<(String, Location)> = Vec::new();
-                let mut unknown: Vec<String> = Vec::new();
-                let mut notes: Vec<String> = Vec::new();
+                let mut found = ServerFindings::default();
                 for s in &servers {
                     if let Auth::Disabled(why) = &s.auth {
-                        fails.push((format!("{}: {why}", s.name), container_location(c)));
+                        found
+                            .fails
+                            .push((format!("{}: {why}", s.name), container_location(c)));
                         continue;
                     }
                     let reachable: Vec<_> = exposures
@@ -73,55 +75,33 @@ impl Rule for AiEndpointExposure {
                         let port = match (e.port, &e.port_name) {
                             (Some(p), _) => p.to_string(),
                             (None, Some(name)) => {
-                                unknown.push(format!(
-                                    "{} targets port name `{name}`, which no container declares",
-                                    e.via
+                                found.unknown.push((
+                                    format!(
+                                        "{} targets port name `{name}`, which no container declares",
+                                        e.via
+                                    ),
+                                    container_location(c),
                                 ));
                                 continue;
                             }
                             (None, None) => "every port".into(),
                         };
-                        match &s.auth {
-                            Auth::Off(why) => fails.push((
-                                format!(
-                                    "{} port {port} is reachable from outside via {} and {why}",
-                                    s.name, e.via
-                                ),
-                                Location::node(e.node, &e.route),
-                            )),
-                            Auth::On(how) => notes.push(format!(
-                                "{} port {port} exposed via {} with auth ({how})",
-                                s.name, e.via
-                            )),
-                            Auth::Disabled(_) => {}
-                        }
+                        found.reachable(
+                            &s.auth,
+                            format!("{} port {port}", s.name),
+                            &format!("is reachable from outside via {}", e.via),
+                            Location::node(e.node, &e.route),
+                        );
                     }
                     if reachable.is_empty() {
-                        notes.push(format!(
+                        found.notes.push(format!(
                             "{} admin ports not exposed outside the pod network",
                             s.name
                         ));
                     }
                 }
-                if let Some((_, loc)) = fails.first() {
-                    let msg = fails
-                        .iter()
-                        .map(|(m, _)| m.as_str())
-                        .collect::<Vec<_>>()
-                        .join("; ");
-                    let e = out.fail(
-                        subject,
-                        Some(loc.clone()),
-                        format!("container `{}`: {msg}", c.name),
-                    );
-                    for (m, l) in fails.iter().skip(1) {
-                        e.related.push((l.clone(), m.clone()));
-                    }
-                } else if !unknown.is_empty() {
-                    out.inconclusive(subject, Some(container_location(c)), unknown.join("; "));
-                } else {
-                    out.pass(subject, Some(container_location(c)), notes.join("; "));
-                }
+                let label = format!("container `{}`", c.name);
+                found.emit(out, container_subject(w, c), &label, container_location(c));
             }
         }
     }
