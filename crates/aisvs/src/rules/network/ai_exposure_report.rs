@@ -29,6 +29,16 @@ impl ServerFindings {
         }
     }
 
+    /// Records a port that may be reachable (the files do not show where it listens or which port it is): it
+    /// matters only when authentication is not known to be on.
+    pub fn maybe_reachable(&mut self, auth: &Auth, why: String, at: Location) {
+        match auth {
+            Auth::On(how) => self.notes.push(format!("{why}, with auth ({how})")),
+            Auth::Disabled(_) => {}
+            Auth::Off(_) | Auth::Unknown(_) => self.unknown.push((why, at)),
+        }
+    }
+
     /// One piece of evidence: a failure (the first place, the others related), else inconclusive, else a pass.
     /// `label` (`container \`x\``) opens the failure message.
     pub fn emit(self, out: &mut EvidenceSink, subject: Subject, label: &str, pass_at: Location) {

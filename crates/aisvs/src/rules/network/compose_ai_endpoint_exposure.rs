@@ -87,8 +87,9 @@ fn judge(service: &ComposeService<'_>, out: &mut EvidenceSink) {
                 }
                 Published::Unknown { port, how, at } => {
                     if port.is_none_or(|port| server.ports.contains(&port)) {
+                        reached = true;
                         let why = format!("{} may be reachable: {how}", server.name);
-                        found.unknown.push((why, at.clone()));
+                        found.maybe_reachable(&server.auth, why, at.clone());
                     }
                 }
             }

@@ -75,13 +75,14 @@ impl Rule for AiEndpointExposure {
                         let port = match (e.port, &e.port_name) {
                             (Some(p), _) => p.to_string(),
                             (None, Some(name)) => {
-                                found.unknown.push((
+                                found.maybe_reachable(
+                                    &s.auth,
                                     format!(
                                         "{} targets port name `{name}`, which no container declares",
                                         e.via
                                     ),
                                     container_location(c),
-                                ));
+                                );
                                 continue;
                             }
                             (None, None) => "every port".into(),
