@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use crate::model::{Container, ContainerClass, Model, Workload};
 use crate::parse::Node;
 
+use super::ai_listen_ports::configured_ports;
 use super::ai_server_auth::auth_of;
 
 /// Whether the server's own authentication is on.
@@ -28,8 +29,8 @@ pub enum Auth {
 pub struct Server {
     /// Display name.
     pub name: &'static str,
-    /// Admin / debug ports (a reachable one needs auth).
-    pub ports: &'static [u16],
+    /// Admin / debug ports (a reachable one needs auth): the defaults plus any set by listen flags.
+    pub ports: Vec<u16>,
     /// Its authentication state.
     pub auth: Auth,
 }
@@ -242,9 +243,11 @@ pub fn servers_in(launch: &Launch) -> Vec<Server> {
         let by_image = e.images.iter().any(|p| image.contains(p));
         let by_cmd = e.commands.iter().any(|p| cmd.contains(p));
         if by_image || by_cmd || (e.name == "Ray" && launch.kuberay_head) {
+            let mut ports = e.ports.to_vec();
+            ports.extend(configured_ports(launch));
             out.push(Server {
                 name: e.name,
-                ports: e.ports,
+                ports,
                 auth: auth_of(e.name, launch),
             });
             break;
@@ -260,15 +263,9 @@ pub fn servers_in(launch: &Launch) -> Vec<Server> {
             .iter()
             .find(|f| cmd.contains(*f) || options.contains(*f))
         {
-            let ports: &'static [u16] = match *port {
-                5005 => &[5005],
-                6060 => &[6060],
-                9229 => &[9229],
-                _ => &[5678],
-            };
             out.push(Server {
                 name,
-                ports,
+                ports: vec![*port],
                 auth: Auth::Disabled(format!("`{f}` enables an unauthenticated debug endpoint")),
             });
         }

@@ -21,7 +21,8 @@ static META: RuleMeta = RuleMeta {
     severity: Severity::High,
     what: "Recognises the same servers as k8s-ai-endpoint-exposure (Ray, Jupyter, MLflow, TorchServe, Triton, vLLM, \
            Ollama, TGI, Gradio, Streamlit, TensorBoard, Spark, Dask, debuggers) from a service's image, entrypoint, \
-           command and environment. Fails when one of the server's admin ports is published on every host \
+           command and environment, with the same admin ports (defaults plus listen flags such as `--port` and \
+           OLLAMA_HOST). Fails when one of the server's admin ports is published on every host \
            interface (`ports:` without a loopback host IP, short or long syntax, ranges included, or \
            `network_mode: host`) while the server's own authentication is off, and whenever authentication is \
            explicitly disabled or a debugger is enabled. Ports bound to 127.0.0.1/::1 and `expose:` stay local.",

@@ -23,6 +23,8 @@ static META: RuleMeta = RuleMeta {
            KubeRay creates, `<name>-head-svc` or `headService.metadata.name`) while the server's own \
            authentication is off; fails whenever authentication is explicitly disabled \
            (`--ServerApp.token=`, `--disable-token-auth`, VLLM_SERVER_DEV_MODE=1) or a debugger is enabled. \
+           A server's admin ports are its defaults plus any set by listen flags (`--port`, `--dashboard-port`, \
+           `--server.port`, `--ServerApp.port`, `--http-port`, OLLAMA_HOST). \
            TorchServe images tagged before 0.11.1 count as unauthenticated (token authorization became the \
            default then).",
     why: "4.3.2: non-essential ports and debug endpoints must be disabled or authenticated. Unauthenticated \

@@ -1,6 +1,7 @@
 //! Attack-surface rules (4.3.x) and manifest secret/key rules (4.4.2, 4.4.3).
 
 mod ai_exposure_report;
+mod ai_listen_ports;
 mod ai_server_auth;
 mod ai_servers;
 mod compose_ai_endpoint_exposure;
