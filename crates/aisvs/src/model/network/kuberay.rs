@@ -62,15 +62,17 @@ pub fn head_exposures<'a>(
         (_, true) => Some(("KubeRay enableIngress".to_string(), &[8265])),
         _ => None,
     };
-    for &port in typed.as_ref().map_or(&[][..], |(_, p)| p) {
-        out.push(Exposure {
-            port: Some(port),
-            port_name: None,
-            via: typed.as_ref().map(|(v, _)| v.clone()).unwrap_or_default(),
-            object: w.object,
-            route: o.base.keys(path),
-            node: head,
-        });
+    if let Some((via, ports)) = typed {
+        for &port in ports {
+            out.push(Exposure {
+                port: Some(port),
+                port_name: None,
+                via: via.clone(),
+                object: w.object,
+                route: o.base.keys(path),
+                node: head,
+            });
+        }
     }
     if o.kind == "RayJob" {
         // A RayJob's cluster gets a generated name, so routes cannot name its head Service in advance.
