@@ -24,7 +24,8 @@ static META: RuleMeta = RuleMeta {
            command and environment, with the same admin ports (defaults plus listen flags such as `--port` and \
            OLLAMA_HOST). Fails when one of the server's admin ports is published on every host \
            interface (`ports:` without a loopback host IP, short or long syntax, ranges included, or \
-           `network_mode: host`) while the server's own authentication is off, and whenever authentication is \
+           `network_mode: host`, or the ports of the service named by `network_mode: service:NAME`) while the \
+           server's own authentication is off, and whenever authentication is \
            explicitly disabled or a debugger is enabled. Ports bound to 127.0.0.1/::1 and `expose:` stay local.",
     why: "4.3.2: non-essential ports and debug endpoints must be disabled or authenticated. A port published \
           without a host IP listens on every interface of the machine (and Docker's iptables rules bypass host \
@@ -34,7 +35,8 @@ static META: RuleMeta = RuleMeta {
     remediation: "Bind admin ports to loopback (`127.0.0.1:PORT:PORT`) or leave them unpublished behind an \
                   authenticating reverse proxy, and switch on the server's own auth (vLLM --api-key, Ray \
                   RAY_AUTH_MODE=token, Jupyter tokens, TorchServe token authorization).",
-    inconclusive: "The host IP or the port is a variable interpolation, so where the port listens is unknown; or \
+    inconclusive: "The host IP or the port is a variable interpolation, or `network_mode: container:…` joins a \
+                   container the files do not show, so where the port listens is unknown; or \
                    an `env_file` may set the variable that switches authentication on (RAY_AUTH_MODE, VLLM_API_KEY, \
                    API_KEY) while nothing visible does.",
     options: &[],
@@ -51,18 +53,18 @@ impl Rule for ComposeAiEndpointExposure {
     fn check(&self, model: &Model<'_>, out: &mut EvidenceSink) {
         for file in &model.iac.compose {
             for service in &file.services {
-                judge(service, out);
+                judge(service, &file.services, out);
             }
         }
     }
 }
 
-fn judge(service: &ComposeService<'_>, out: &mut EvidenceSink) {
+fn judge(service: &ComposeService<'_>, siblings: &[ComposeService<'_>], out: &mut EvidenceSink) {
     let servers = servers_in(&launch_of(service));
     if servers.is_empty() {
         return;
     }
-    let published = published_ports(service);
+    let published = published_ports(service, siblings);
     let mut found = ServerFindings::default();
     for server in &servers {
         if let Auth::Disabled(why) = &server.auth {

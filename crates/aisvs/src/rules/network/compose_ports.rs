@@ -1,6 +1,7 @@
 //! Which container ports a Compose service publishes beyond loopback: `ports:` in short syntax
 //! (`"8265"`, `"8000:8000"`, `"127.0.0.1:8001:8001"`, `"[::1]:6000:6000"`, ranges, `/udp`) and long syntax
-//! (`target`, `host_ip`), and `network_mode: host`, which puts every port on the host's interfaces.
+//! (`target`, `host_ip`), `network_mode: host`, which puts every port on the host's interfaces, and
+//! `network_mode: service:NAME`, which reaches the service through NAME's published ports.
 
 use crate::evidence::Location;
 use crate::model::iac::compose::ComposeService;
@@ -26,8 +27,68 @@ pub enum Published {
     },
 }
 
-/// Every container port the service publishes beyond loopback.
-pub fn published_ports(service: &ComposeService<'_>) -> Vec<Published> {
+/// `network_mode: service:…` chains longer than this are not followed (real files have one hop).
+const MAX_HOPS: usize = 4;
+
+impl Published {
+    /// The same port, reached through the network namespace of another service.
+    fn through(self, service: &str) -> Self {
+        let relabel =
+            |how: String| format!("{how} on service `{service}`, whose network it shares");
+        match self {
+            Published::AllInterfaces { port, how, at } => Published::AllInterfaces {
+                port,
+                how: relabel(how),
+                at,
+            },
+            Published::Unknown { port, how, at } => Published::Unknown {
+                port,
+                how: relabel(how),
+                at,
+            },
+        }
+    }
+}
+
+/// Every container port the service publishes beyond loopback, its own and, with `network_mode: service:NAME`,
+/// those of the service whose network namespace it joins (siblings are the file's services).
+pub fn published_ports(
+    service: &ComposeService<'_>,
+    siblings: &[ComposeService<'_>],
+) -> Vec<Published> {
+    let mut out = own_published_ports(service);
+    let mut current = service;
+    for _ in 0..MAX_HOPS {
+        let Some((mode, at)) = current.field("network_mode") else {
+            break;
+        };
+        let mode = mode.as_str().unwrap_or_default();
+        if let Some(target) = mode.strip_prefix("service:") {
+            let Some(next) = siblings.iter().find(|s| s.name == target) else {
+                break;
+            };
+            out.extend(
+                own_published_ports(next)
+                    .into_iter()
+                    .map(|p| p.through(target)),
+            );
+            current = next;
+        } else {
+            if mode.starts_with("container:") {
+                out.push(Published::Unknown {
+                    port: None,
+                    how: format!("`network_mode: {mode}` joins a container the files do not show"),
+                    at,
+                });
+            }
+            break;
+        }
+    }
+    out
+}
+
+/// The ports one service publishes itself (and `network_mode: host`).
+fn own_published_ports(service: &ComposeService<'_>) -> Vec<Published> {
     let mut out = Vec::new();
     if let Some((mode, at)) = service.field("network_mode") {
         if mode.as_str() == Some("host") {
