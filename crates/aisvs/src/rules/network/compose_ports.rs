@@ -141,7 +141,11 @@ fn own_published_ports(service: &ComposeService<'_>) -> Vec<Published> {
             })),
             (_, false) => out.push(Published::Unknown {
                 port: None,
-                how: format!("{shown} publishes a port given by a variable"),
+                how: if templated(&container) {
+                    format!("{shown} publishes a port given by a variable")
+                } else {
+                    format!("{shown} publishes ports this rule does not list (`{container}`)")
+                },
                 at,
             }),
         }
