@@ -75,21 +75,32 @@ fn judge(service: &ComposeService<'_>, siblings: &[ComposeService<'_>], out: &mu
         }
         let mut reached = false;
         for p in &published {
-            match p {
-                Published::AllInterfaces { port, how, at } => {
-                    if port.is_some_and(|port| !server.ports.contains(&port)) {
-                        continue;
-                    }
-                    reached = true;
-                    let what = port.map_or_else(
-                        || format!("every {} port", server.name),
-                        |p| format!("{} port {p}", server.name),
-                    );
-                    let via = format!("is published on every interface ({how})");
-                    found.reachable(&server.auth, what, &via, at.clone());
+            // The server's ports inside a published range; `None` stands for every port.
+            let hits = |ports: &Option<(u16, u16)>| -> Vec<Option<u16>> {
+                match ports {
+                    None => vec![None],
+                    Some((first, last)) => server
+                        .ports
+                        .iter()
+                        .filter(|p| (*first..=*last).contains(*p))
+                        .map(|p| Some(*p))
+                        .collect(),
                 }
-                Published::Unknown { port, how, at } => {
-                    if port.is_none_or(|port| server.ports.contains(&port)) {
+            };
+            match p {
+                Published::AllInterfaces { ports, how, at } => {
+                    for port in hits(ports) {
+                        reached = true;
+                        let what = port.map_or_else(
+                            || format!("every {} port", server.name),
+                            |p| format!("{} port {p}", server.name),
+                        );
+                        let via = format!("is published on every interface ({how})");
+                        found.reachable(&server.auth, what, &via, at.clone());
+                    }
+                }
+                Published::Unknown { ports, how, at } => {
+                    if !hits(ports).is_empty() {
                         reached = true;
                         let why = format!("{} may be reachable: {how}", server.name);
                         found.maybe_reachable(&server.auth, why, at.clone());

@@ -7,21 +7,19 @@ use crate::evidence::Location;
 use crate::model::iac::compose::ComposeService;
 use crate::parse::Node;
 
-/// A range longer than this is not expanded port by port (no real service publishes thousands).
-const MAX_RANGE: u16 = 1024;
-
 /// One container port published, or possibly published, beyond loopback.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Published {
-    /// Listening on every host interface. `port: None` means every container port (`network_mode: host`).
+    /// Listening on every host interface: the container ports `first..=last`, or every port when `None`
+    /// (`network_mode: host`).
     AllInterfaces {
-        port: Option<u16>,
+        ports: Option<(u16, u16)>,
         how: String,
         at: Location,
     },
     /// Published, but the host IP or the port is a variable, so where it listens is unknown.
     Unknown {
-        port: Option<u16>,
+        ports: Option<(u16, u16)>,
         how: String,
         at: Location,
     },
@@ -36,13 +34,13 @@ impl Published {
         let relabel =
             |how: String| format!("{how} on service `{service}`, whose network it shares");
         match self {
-            Published::AllInterfaces { port, how, at } => Published::AllInterfaces {
-                port,
+            Published::AllInterfaces { ports, how, at } => Published::AllInterfaces {
+                ports,
                 how: relabel(how),
                 at,
             },
-            Published::Unknown { port, how, at } => Published::Unknown {
-                port,
+            Published::Unknown { ports, how, at } => Published::Unknown {
+                ports,
                 how: relabel(how),
                 at,
             },
@@ -76,7 +74,7 @@ pub fn published_ports(
         } else {
             if mode.starts_with("container:") {
                 out.push(Published::Unknown {
-                    port: None,
+                    ports: None,
                     how: format!("`network_mode: {mode}` joins a container the files do not show"),
                     at,
                 });
@@ -93,7 +91,7 @@ fn own_published_ports(service: &ComposeService<'_>) -> Vec<Published> {
     if let Some((mode, at)) = service.field("network_mode") {
         if mode.as_str() == Some("host") {
             out.push(Published::AllInterfaces {
-                port: None,
+                ports: None,
                 how: "network_mode: host".into(),
                 at,
             });
@@ -123,29 +121,29 @@ fn own_published_ports(service: &ComposeService<'_>) -> Vec<Published> {
             Some(ip) if templated(ip) => None,
             Some(ip) => Some(!is_loopback(ip)),
         };
-        let ports = container_ports(&container);
-        let port_known = !templated(&container) && !ports.is_empty();
-        match (listens_everywhere, port_known) {
-            (Some(false), _) => {}
-            (Some(true), true) => {
-                out.extend(ports.into_iter().map(|port| Published::AllInterfaces {
-                    port: Some(port),
-                    how: shown.clone(),
-                    at: at.clone(),
-                }))
-            }
-            (None, true) => out.extend(ports.into_iter().map(|port| Published::Unknown {
-                port: Some(port),
-                how: format!("{shown} binds a variable host IP"),
-                at: at.clone(),
-            })),
-            (_, false) => out.push(Published::Unknown {
-                port: None,
+        let Some(ports) = container_ports(&container) else {
+            // A variable, or text that is no port: which port it is stays open.
+            out.push(Published::Unknown {
+                ports: None,
                 how: if templated(&container) {
                     format!("{shown} publishes a port given by a variable")
                 } else {
-                    format!("{shown} publishes ports this rule does not list (`{container}`)")
+                    format!("{shown} publishes a port this rule cannot read (`{container}`)")
                 },
+                at,
+            });
+            continue;
+        };
+        match listens_everywhere {
+            Some(false) => {}
+            Some(true) => out.push(Published::AllInterfaces {
+                ports: Some(ports),
+                how: shown,
+                at,
+            }),
+            None => out.push(Published::Unknown {
+                ports: Some(ports),
+                how: format!("{shown} binds a variable host IP"),
                 at,
             }),
         }
@@ -192,15 +190,12 @@ fn mask_interpolations(spec: &str) -> String {
     out
 }
 
-/// A container port or range (`8000`, `8000-8010`); nothing for text that is neither.
-fn container_ports(spec: &str) -> Vec<u16> {
+/// A container port or range (`8000`, `8000-8010`) as `(first, last)`; nothing for a variable or other text.
+fn container_ports(spec: &str) -> Option<(u16, u16)> {
     let parse = |s: &str| s.trim().parse::<u16>().ok();
     match spec.split_once('-') {
-        Some((a, b)) => match (parse(a), parse(b)) {
-            (Some(a), Some(b)) if a <= b && b - a <= MAX_RANGE => (a..=b).collect(),
-            _ => Vec::new(),
-        },
-        None => parse(spec).into_iter().collect(),
+        Some((a, b)) => Some((parse(a)?, parse(b)?)).filter(|(a, b)| a <= b),
+        None => parse(spec).map(|p| (p, p)),
     }
 }
 
@@ -247,11 +242,12 @@ mod tests {
     }
 
     #[test]
-    fn ranges_are_expanded_within_a_bound() {
-        assert_eq!(container_ports("8080-8082"), [8080, 8081, 8082]);
-        assert_eq!(container_ports("8265"), [8265]);
-        assert!(container_ports("1-65535").is_empty());
-        assert!(container_ports("${PORT}").is_empty());
+    fn ports_and_ranges() {
+        assert_eq!(container_ports("8080-8082"), Some((8080, 8082)));
+        assert_eq!(container_ports("8265"), Some((8265, 8265)));
+        assert_eq!(container_ports("1-65535"), Some((1, 65535)));
+        assert_eq!(container_ports("9-1"), None);
+        assert_eq!(container_ports("$VAR"), None);
     }
 
     #[test]
