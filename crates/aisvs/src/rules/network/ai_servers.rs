@@ -215,13 +215,16 @@ impl Launch {
             kuberay_token_auth: kuberay_head
                 && o.root.at(auth_path).and_then(Node::as_str) == Some("token"),
             kuberay_head,
-            env_elsewhere: c
-                .node
-                .get("envFrom")
-                .is_some_and(|n| !n.is_empty())
-                .then(|| "envFrom".to_string()),
+            env_elsewhere: env_source(c.node, "envFrom"),
         }
     }
+}
+
+/// `key` (`envFrom`, `env_file`) when `node` loads environment from somewhere the files do not show.
+pub fn env_source(node: &Node, key: &str) -> Option<String> {
+    node.get(key)
+        .is_some_and(|n| !n.is_empty())
+        .then(|| key.to_string())
 }
 
 /// Recognises the servers of one Kubernetes container (an AI server and any debug servers).

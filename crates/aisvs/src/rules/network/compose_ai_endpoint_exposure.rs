@@ -10,7 +10,7 @@ use crate::parse::Node;
 use crate::rules::{EvidenceSink, Rule, RuleMeta};
 
 use super::ai_exposure_report::ServerFindings;
-use super::ai_servers::{servers_in, Auth, Launch};
+use super::ai_servers::{env_source, servers_in, Auth, Launch};
 use super::compose_ports::{published_ports, Published};
 
 static META: RuleMeta = RuleMeta {
@@ -154,11 +154,7 @@ fn launch_of(service: &ComposeService<'_>) -> Launch {
             .unwrap_or_default(),
         cmd: cmd.join(" "),
         env,
-        env_elsewhere: service
-            .node
-            .get("env_file")
-            .is_some_and(|n| !n.is_empty())
-            .then(|| "env_file".to_string()),
+        env_elsewhere: env_source(service.node, "env_file"),
         ..Launch::default()
     }
 }
